@@ -1,0 +1,46 @@
+"""sumbench: summarization evaluation and benchmarking.
+
+The public API::
+
+    from benchmark import RunConfig, run, load_reference_set
+    results = run(RunConfig(dataset="datasets/news-sample.jsonl", summarizers=("lead",)))
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from benchmark.config import RunConfig
+    from benchmark.documents import Document, ReferenceSet, load_reference_set
+    from benchmark.metrics import Metric, MetricBase
+    from benchmark.pipeline import run
+    from benchmark.results import Results, load_results
+    from benchmark.summarizers import Summarizer, SummarizerBase, SummaryFailure
+
+_LAZY = {
+    "RunConfig": "benchmark.config",
+    "Document": "benchmark.documents",
+    "ReferenceSet": "benchmark.documents",
+    "load_reference_set": "benchmark.documents",
+    "Metric": "benchmark.metrics",
+    "MetricBase": "benchmark.metrics",
+    "run": "benchmark.pipeline",
+    "Results": "benchmark.results",
+    "load_results": "benchmark.results",
+    "Summarizer": "benchmark.summarizers",
+    "SummarizerBase": "benchmark.summarizers",
+    "SummaryFailure": "benchmark.summarizers",
+}
+
+__all__ = ["__version__", *sorted(_LAZY)]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'benchmark' has no attribute {name!r}")

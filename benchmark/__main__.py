@@ -1,0 +1,5 @@
+"""``python -m benchmark`` is ``sumbench``."""
+
+from benchmark.cli import main
+
+main()

@@ -1,0 +1,154 @@
+"""Content-addressed SQLite store for summaries and per-document scores.
+
+Keys are content hashes: (summarizer fingerprint, document fingerprint) -> summary and
+(metric signature hash, candidate hash, document fingerprint) -> score columns. Every batch
+is written in one transaction, so an interrupted run keeps what it finished; WAL mode and a
+busy timeout let two runs share one cache file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from types import TracebackType
+
+from benchmark.hashing import sha256_text
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS summaries (
+    summarizer TEXT NOT NULL,
+    document TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    seconds REAL NOT NULL,
+    created REAL NOT NULL,
+    PRIMARY KEY (summarizer, document)
+);
+CREATE TABLE IF NOT EXISTS scores (
+    metric TEXT NOT NULL,
+    candidate TEXT NOT NULL,
+    document TEXT NOT NULL,
+    "values" TEXT NOT NULL,
+    created REAL NOT NULL,
+    PRIMARY KEY (metric, candidate, document)
+);
+CREATE TABLE IF NOT EXISTS signatures (
+    metric TEXT PRIMARY KEY,
+    signature TEXT NOT NULL
+);
+"""
+
+
+def default_cache_path() -> Path:
+    """``$SUMBENCH_CACHE`` or ``$XDG_CACHE_HOME/sumbench/cache.sqlite`` (``~/.cache`` default)."""
+    if env := os.environ.get("SUMBENCH_CACHE"):
+        return Path(env)
+    base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    return base / "sumbench" / "cache.sqlite"
+
+
+def candidate_key(candidate: str) -> str:
+    return sha256_text(candidate)[:32]
+
+
+def metric_key(signature: str) -> str:
+    return sha256_text(signature)[:32]
+
+
+class Cache:
+    """The summary and score store; use as a context manager or call ``close``."""
+
+    def __init__(self, path: str | Path | None) -> None:
+        """Open (creating) the cache at ``path``; ``None`` keeps it in memory only."""
+        self.path = Path(path) if path is not None else None
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(self.path) if self.path else ":memory:", timeout=60.0)
+        self._db.execute("PRAGMA busy_timeout = 60000")
+        if self.path is not None:
+            self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.execute("PRAGMA synchronous = NORMAL")
+        with self._db:
+            self._db.executescript(SCHEMA)
+
+    def __enter__(self) -> Cache:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.close()
+
+    def get_summaries(self, summarizer: str, documents: Sequence[str]) -> dict[str, tuple[str, float]]:
+        """Cached ``document fingerprint -> (summary, seconds)`` for one summarizer."""
+        found: dict[str, tuple[str, float]] = {}
+        for chunk in _chunks(list(documents), 500):
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT document, summary, seconds FROM summaries "
+                f"WHERE summarizer = ? AND document IN ({marks})",
+                [summarizer, *chunk],
+            )
+            found.update({doc: (summary, seconds) for doc, summary, seconds in rows})
+        return found
+
+    def put_summaries(self, summarizer: str, items: Iterable[tuple[str, str, float]]) -> None:
+        """Store ``(document fingerprint, summary, seconds)`` rows in one transaction."""
+        now = time.time()
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO summaries VALUES (?, ?, ?, ?, ?)",
+                [(summarizer, doc, summary, seconds, now) for doc, summary, seconds in items],
+            )
+
+    def get_scores(
+        self, signature: str, pairs: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], dict[str, float]]:
+        """Cached columns for ``(candidate, document fingerprint)`` pairs under one signature."""
+        key = metric_key(signature)
+        found: dict[tuple[str, str], dict[str, float]] = {}
+        wanted = {(candidate_key(c), d): (c, d) for c, d in pairs}
+        docs = sorted({d for _, d in pairs})
+        for chunk in _chunks(docs, 500):
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f'SELECT candidate, document, "values" FROM scores '
+                f"WHERE metric = ? AND document IN ({marks})",
+                [key, *chunk],
+            )
+            for cand, doc, values in rows:
+                if (cand, doc) in wanted:
+                    found[wanted[(cand, doc)]] = json.loads(values)
+        return found
+
+    def put_scores(self, signature: str, items: Iterable[tuple[str, str, dict[str, float]]]) -> None:
+        """Store ``(candidate, document fingerprint, columns)`` rows in one transaction."""
+        key = metric_key(signature)
+        now = time.time()
+        with self._db:
+            self._db.execute("INSERT OR IGNORE INTO signatures VALUES (?, ?)", (key, signature))
+            self._db.executemany(
+                "INSERT OR REPLACE INTO scores VALUES (?, ?, ?, ?, ?)",
+                [(key, candidate_key(c), d, json.dumps(v), now) for c, d, v in items],
+            )
+
+    def counts(self) -> dict[str, int]:
+        """Number of cached summaries and score rows."""
+        (n_sum,) = self._db.execute("SELECT COUNT(*) FROM summaries").fetchone()
+        (n_sc,) = self._db.execute("SELECT COUNT(*) FROM scores").fetchone()
+        return {"summaries": int(n_sum), "scores": int(n_sc)}
+
+    def integrity_ok(self) -> bool:
+        (result,) = self._db.execute("PRAGMA integrity_check").fetchone()
+        return bool(result == "ok")
+
+
+def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

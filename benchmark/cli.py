@@ -1,0 +1,302 @@
+"""The `sumbench` command line: parses options, calls the library, prints with rich."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from benchmark import __version__
+from benchmark.console import RichProgress, console, handle_errors
+
+app = typer.Typer(
+    name="sumbench",
+    help="Summarization evaluation and benchmarking: run summarizers over a reference set, "
+    "score them (ROUGE, BERTScore, ...), write reports and gate CI on them.\n\n"
+    "Example: sumbench run --summarizer lead:k=3 --metric rouge --output reports/lead3",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+dataset_app = typer.Typer(
+    help="Build, validate and describe reference sets.\n\nExample: sumbench dataset stats datasets/news-sample.jsonl",
+    no_args_is_help=True,
+)
+app.add_typer(dataset_app, name="dataset")
+
+DatasetOpt = Annotated[
+    str | None,
+    typer.Option("--dataset", "-d", help="Reference set: JSONL, CSV, TSV or hf:NAME[:CONFIG]:SPLIT. "
+                 "Default: the bundled datasets/news-sample.jsonl."),
+]
+TextFieldOpt = Annotated[str | None, typer.Option(help="Field holding the article text (default: tried aliases).")]
+RefFieldOpt = Annotated[
+    str | None, typer.Option(help="Field holding the reference(s); comma-separate several columns.")
+]
+IdFieldOpt = Annotated[str | None, typer.Option(help="Field holding the document id.")]
+PluginOpt = Annotated[
+    list[str] | None,
+    typer.Option("--plugin", "-p", help="Plugin to load: path/to/file.py or module:attr. Repeatable."),
+]
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        console.print(f"sumbench {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version_callback, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """sumbench command line."""
+
+
+@app.command()
+@handle_errors
+def run(
+    dataset: DatasetOpt = None,
+    summarizer: Annotated[
+        list[str] | None,
+        typer.Option("--summarizer", "-s", help="Summarizer spec NAME[:key=value,...]; repeatable. "
+                     "name=LABEL sets its name in the results."),
+    ] = None,
+    metric: Annotated[
+        list[str] | None, typer.Option("--metric", "-m", help="Metric spec NAME[:key=value,...]; repeatable.")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Output directory (default reports/<run-id>).")
+    ] = None,
+    config: Annotated[Path | None, typer.Option("--config", "-c", help="A sumbench.toml run file.")] = None,
+    plugin: PluginOpt = None,
+    text_field: TextFieldOpt = None,
+    ref_field: RefFieldOpt = None,
+    id_field: IdFieldOpt = None,
+    limit: Annotated[int | None, typer.Option(help="Use only the first N documents.")] = None,
+    cache: Annotated[Path | None, typer.Option(help="Cache file (default $SUMBENCH_CACHE or ~/.cache/sumbench).")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Compute everything; keep nothing.")] = False,
+    batch_size: Annotated[int | None, typer.Option(help="Documents per summarizer/metric call.")] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed for every random choice (bootstrap, random baseline).")] = None,
+    fail_under: Annotated[
+        list[str] | None,
+        typer.Option("--fail-under", help="Gate: METRIC=VALUE, fail (exit 1) if any system's mean is below."),
+    ] = None,
+) -> None:
+    """Run summarizers over a reference set, score them and write reports.
+
+    Example: sumbench run -s lead -s lead:k=1,name=lead1 -m rouge -o reports/leads
+    """
+    from benchmark.config import build_config
+    from benchmark.pipeline import run as run_pipeline
+    from benchmark.reports import write_reports
+
+    cfg = build_config(
+        config,
+        dataset=dataset,
+        summarizers=tuple(summarizer or ()),
+        metrics=tuple(metric or ()),
+        output=str(output) if output else None,
+        plugins=tuple(plugin or ()),
+        text_field=text_field,
+        ref_field=ref_field,
+        id_field=id_field,
+        limit=limit,
+        cache=str(cache) if cache else None,
+        use_cache=False if no_cache else None,
+        batch_size=batch_size,
+        seed=seed,
+        fail_under=tuple(fail_under or ()),
+    )
+    with RichProgress() as progress:
+        results = run_pipeline(cfg, progress=progress)
+    out_dir = Path(cfg.output) if cfg.output else Path("reports") / results.metadata["run_id"]
+    written = write_reports(results, out_dir, cfg.formats)
+    _print_leaderboard(results)
+    for kind, path in written.items():
+        console.print(f"wrote {kind:<4} {path}")
+    if cfg.fail_under:
+        from benchmark.gate import check_fail_under
+
+        check_fail_under(results, list(cfg.fail_under))
+
+
+def _print_leaderboard(results: object) -> None:
+    from benchmark.reports.markdown import fmt_score
+    from benchmark.results import Results
+
+    assert isinstance(results, Results)
+    means = results.means()
+    table = Table(title=f"{results.metadata['dataset']['name']}: mean scores ×100")
+    table.add_column("system")
+    columns = results.headline_columns
+    for col in columns:
+        table.add_column(col, justify="right")
+    table.add_column("failed", justify="right")
+    failed = {s["name"]: s["failed"] for s in results.metadata["systems"]}
+    for system in means.index:
+        table.add_row(system, *[fmt_score(means.at[system, c]) for c in columns], str(failed.get(system, 0)))
+    console.print(table)
+
+
+@app.command()
+@handle_errors
+def summarize(
+    file: Annotated[str, typer.Argument(help="Raw article file (.txt, .md, .html) or - for standard input.")],
+    summarizer: Annotated[str, typer.Option("--summarizer", "-s", help="Summarizer spec.")] = "lead",
+    plugin: PluginOpt = None,
+    raw: Annotated[bool, typer.Option("--raw", help="Do not strip page boilerplate first.")] = False,
+) -> None:
+    """Print the summary of one article: the "Get a summary" button from a terminal.
+
+    Example: sumbench summarize article.txt --summarizer textrank:k=2
+    """
+    from benchmark.documents import Document
+    from benchmark.errors import InputError
+    from benchmark.ingest import clean_article
+    from benchmark.pipeline import build_systems, summarize_batch
+    from benchmark.registry import load_plugins
+
+    load_plugins(list(plugin or ()))
+    if file == "-":
+        text, suffix = sys.stdin.read(), ".txt"
+    else:
+        path = Path(file)
+        if not path.is_file():
+            raise InputError(f"article file not found: {path}")
+        text, suffix = path.read_text(encoding="utf-8", errors="replace"), path.suffix.lower()
+    article = clean_article(text, suffix=suffix) if not raw else None
+    body = article.text if article else text
+    if not body.strip():
+        raise InputError(f"{file}: no article text left to summarize")
+    system = build_systems([summarizer])[0]
+    doc = Document(id="stdin" if file == "-" else Path(file).stem, text=body, references=(body,),
+                   title=article.title if article else None)
+    ((summary, error, _),) = summarize_batch(system.summarizer, [doc])
+    if summary is None:
+        raise InputError(f"summarizer {system.label!r} failed: {error}")
+    typer.echo(summary)
+
+
+@app.command("list")
+@handle_errors
+def list_components() -> None:
+    """List summarizers and metrics with their options and where they come from.
+
+    Example: sumbench list --plugin my_plugin.py
+    """
+    from benchmark.listing import component_rows
+    from benchmark.metrics import METRICS
+    from benchmark.summarizers import SUMMARIZERS
+
+    for registry in (SUMMARIZERS, METRICS):
+        table = Table(title=f"{registry.kind}s")
+        for col in ("name", "options (default)", "from"):
+            table.add_column(col, overflow="fold")
+        for name, options, origin in component_rows(registry):
+            table.add_row(name, options, origin)
+        console.print(table)
+
+
+@app.command()
+@handle_errors
+def report(
+    results_file: Annotated[Path, typer.Argument(help="A results.json (or the directory holding it).")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Directory for the reports "
+                                                "(default: beside results.json).")] = None,
+    fmt: Annotated[list[str] | None, typer.Option("--format", "-f", help="md, html, json, csv; repeatable.")] = None,
+) -> None:
+    """Re-render the reports of a finished run from its results.json.
+
+    Example: sumbench report reports/example/results.json --format html
+    """
+    from benchmark.reports import ALL_FORMATS, write_reports
+    from benchmark.results import load_results
+
+    results = load_results(results_file)
+    target = output or (results_file if results_file.is_dir() else results_file.parent)
+    formats = tuple(fmt) if fmt else tuple(f for f in ALL_FORMATS if f not in ("json", "csv"))
+    for kind, path in write_reports(results, target, formats).items():
+        console.print(f"wrote {kind:<4} {path}")
+
+
+@dataset_app.command("validate")
+@handle_errors
+def dataset_validate(
+    file: Annotated[str, typer.Argument(help="Reference set file or hf:NAME[:CONFIG]:SPLIT.")],
+    text_field: TextFieldOpt = None,
+    ref_field: RefFieldOpt = None,
+    id_field: IdFieldOpt = None,
+) -> None:
+    """Check a reference set; every problem is named with its file and line (exit code 2).
+
+    Example: sumbench dataset validate datasets/news-sample.jsonl
+    """
+    from benchmark.documents import load_reference_set
+
+    refset = load_reference_set(file, text_field=text_field, ref_field=ref_field, id_field=id_field)
+    console.print(f"ok: {len(refset)} documents, fingerprint {refset.fingerprint}")
+
+
+@dataset_app.command("stats")
+@handle_errors
+def dataset_stats(
+    file: Annotated[str, typer.Argument(help="Reference set file or hf:NAME[:CONFIG]:SPLIT.")],
+    text_field: TextFieldOpt = None,
+    ref_field: RefFieldOpt = None,
+    id_field: IdFieldOpt = None,
+) -> None:
+    """Describe a reference set: documents, words, sentences, references, compression.
+
+    Example: sumbench dataset stats datasets/news-sample.jsonl
+    """
+    from benchmark.documents import load_reference_set
+    from benchmark.ingest import reference_set_stats
+
+    refset = load_reference_set(file, text_field=text_field, ref_field=ref_field, id_field=id_field)
+    table = Table(title=f"{refset.name} ({refset.fingerprint})")
+    for col in ("statistic", "mean", "min", "max"):
+        table.add_column(col, justify="right" if col != "statistic" else "left")
+    for name, values in reference_set_stats(refset).items():
+        table.add_row(name, *values)
+    console.print(table)
+
+
+@dataset_app.command("build")
+@handle_errors
+def dataset_build(
+    raw: Annotated[list[Path], typer.Argument(help="Raw article files (.txt, .md, .html).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="JSONL file to write.")],
+    references: Annotated[
+        Path | None,
+        typer.Option("--references", "-r", help="CSV with columns id,reference (one row per reference); "
+                     "default: sidecar files ARTICLE.ref.txt / ARTICLE.ref1.txt ..."),
+    ] = None,
+    keep_boilerplate: Annotated[bool, typer.Option(help="Keep page chrome as it is.")] = False,
+) -> None:
+    """Build a JSONL reference set from raw article pages and their reference summaries.
+
+    Example: sumbench dataset build pages/*.txt -o datasets/mine.jsonl
+    """
+    from benchmark.atomic import atomic_write_text
+    from benchmark.documents import write_jsonl_documents
+    from benchmark.ingest import build_documents
+
+    docs = build_documents(raw, references_csv=references, clean=not keep_boilerplate)
+    atomic_write_text(output, write_jsonl_documents(docs))
+    console.print(f"wrote {len(docs)} documents to {output}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

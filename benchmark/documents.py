@@ -1,0 +1,306 @@
+"""Documents, reference sets and their readers (JSONL, CSV/TSV, Hugging Face datasets).
+
+Readers accept the field names of the common corpora without flags (CNN/DailyMail's
+``article``/``highlights``, XSum's ``document``/``summary``, ``source``/``reference(s)``,
+``text``/``references``). Every problem is reported with its file and line, all at once.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from benchmark.errors import ConfigError, InputError
+from benchmark.hashing import stable_hash
+
+TEXT_FIELDS = ("text", "article", "document", "source", "content", "body")
+REFERENCE_FIELDS = ("references", "reference", "highlights", "summary", "summaries", "abstract")
+ID_FIELDS = ("id", "doc_id", "document_id", "guid")
+TITLE_FIELDS = ("title", "headline")
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One source text with one or more reference summaries."""
+
+    id: str
+    text: str
+    references: tuple[str, ...]
+    title: str | None = None
+    meta: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    fingerprint: str = field(init=False, compare=False, hash=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "fingerprint", stable_hash([self.text, list(self.references)]))
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceSet:
+    """A named, fingerprinted sequence of documents."""
+
+    name: str
+    documents: tuple[Document, ...]
+    source: str = ""
+    fingerprint: str = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        fp = stable_hash([[d.id, d.fingerprint] for d in self.documents])
+        object.__setattr__(self, "fingerprint", fp)
+
+    def __len__(self) -> int:
+        return len(self.documents)
+
+    def __iter__(self) -> Iterator[Document]:
+        return iter(self.documents)
+
+    def __getitem__(self, doc_id: str) -> Document:
+        for doc in self.documents:
+            if doc.id == doc_id:
+                return doc
+        raise KeyError(doc_id)
+
+    def head(self, limit: int | None) -> ReferenceSet:
+        """The first ``limit`` documents (all when ``limit`` is None)."""
+        if limit is None or limit >= len(self.documents):
+            return self
+        return ReferenceSet(self.name, self.documents[:limit], self.source)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldMap:
+    """Which record fields hold the id, text and references (None: try the aliases)."""
+
+    text: str | None = None
+    references: str | None = None
+    id: str | None = None
+
+    def signature(self) -> dict[str, str | None]:
+        return {"text": self.text, "references": self.references, "id": self.id}
+
+
+def _pick(record: Mapping[str, Any], explicit: str | None, aliases: Sequence[str]) -> tuple[str | None, Any]:
+    if explicit is not None:
+        return (explicit, record.get(explicit)) if explicit in record else (None, None)
+    for name in aliases:
+        if name in record and record[name] not in (None, ""):
+            return name, record[name]
+    return None, None
+
+
+def _as_references(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        stripped = value.strip()
+        if stripped.startswith("[") and stripped.endswith("]"):
+            try:
+                parsed = json.loads(stripped)
+            except json.JSONDecodeError:
+                parsed = None
+            if isinstance(parsed, list):
+                return [str(v) for v in parsed if isinstance(v, str) and v.strip()]
+        return [value] if stripped else []
+    if isinstance(value, Sequence):
+        return [str(v) for v in value if isinstance(v, str) and v.strip()]
+    return []
+
+
+def record_to_document(
+    record: Mapping[str, Any], *, where: str, fields: FieldMap, default_id: str, problems: list[str]
+) -> Document | None:
+    """Build a Document from one record, appending ``where: problem`` lines on failure."""
+    before = len(problems)
+    _, text = _pick(record, fields.text, TEXT_FIELDS)
+    ref_names = fields.references.split(",") if fields.references else None
+    if ref_names and len(ref_names) > 1:
+        refs = [r for name in ref_names for r in _as_references(record.get(name))]
+    else:
+        _, raw_refs = _pick(record, ref_names[0] if ref_names else None, REFERENCE_FIELDS)
+        refs = _as_references(raw_refs)
+    _, raw_id = _pick(record, fields.id, ID_FIELDS)
+    text_names = fields.text or "/".join(TEXT_FIELDS)
+    if text is None:
+        problems.append(f"{where}: missing text (looked for field {text_names!r}; use --text-field)")
+    elif not isinstance(text, str):
+        problems.append(f"{where}: text field must be a string, got {type(text).__name__}")
+    elif not text.strip():
+        problems.append(f"{where}: empty text")
+    if not refs:
+        names = fields.references or "/".join(REFERENCE_FIELDS)
+        problems.append(f"{where}: no reference summary (looked for field {names!r}; use --ref-field)")
+    if len(problems) > before:
+        return None
+    assert isinstance(text, str)
+    doc_id = str(raw_id) if raw_id not in (None, "") else default_id
+    _, title = _pick(record, None, TITLE_FIELDS)
+    known = {fields.text, fields.references, fields.id, *TEXT_FIELDS, *REFERENCE_FIELDS, *ID_FIELDS}
+    meta = {k: v for k, v in record.items() if k not in known and isinstance(v, str | int | float | bool)}
+    return Document(
+        id=doc_id,
+        text=text,
+        references=tuple(refs),
+        title=title if isinstance(title, str) else None,
+        meta=meta,
+    )
+
+
+def _decode_lines(path: Path, problems: list[str]) -> Iterator[tuple[int, str]]:
+    for lineno, raw in enumerate(path.read_bytes().splitlines(), start=1):
+        try:
+            yield lineno, raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            problems.append(f"{path}:{lineno}: undecodable bytes at column {exc.start + 1} (not UTF-8)")
+
+
+Located = list[tuple[str, Document]]
+
+
+def read_jsonl(path: Path, fields: FieldMap, problems: list[str]) -> Located:
+    """Read a JSON Lines reference set; blank lines are skipped."""
+    docs: Located = []
+    for lineno, line in _decode_lines(path, problems):
+        if not line.strip():
+            continue
+        where = f"{path}:{lineno}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            problems.append(f"{where}: bad JSON ({exc.msg} at column {exc.colno})")
+            continue
+        if not isinstance(record, dict):
+            problems.append(f"{where}: expected a JSON object, got {type(record).__name__}")
+            continue
+        doc = record_to_document(
+            record, where=where, fields=fields, default_id=f"line-{lineno}", problems=problems
+        )
+        if doc is not None:
+            docs.append((where, doc))
+    return docs
+
+
+def read_delimited(path: Path, fields: FieldMap, problems: list[str], delimiter: str) -> Located:
+    """Read a CSV or TSV reference set with a header row."""
+    try:
+        content = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        lineno = path.read_bytes()[: exc.start].count(b"\n") + 1
+        problems.append(f"{path}:{lineno}: undecodable bytes (not UTF-8)")
+        return []
+    reader = csv.DictReader(io.StringIO(content, newline=""), delimiter=delimiter)
+    docs: Located = []
+    for row in reader:
+        lineno = reader.line_num
+        where = f"{path}:{lineno}"
+        if None in row:
+            problems.append(f"{where}: more cells than header columns")
+            continue
+        doc = record_to_document(
+            row, where=where, fields=fields, default_id=f"line-{lineno}", problems=problems
+        )
+        if doc is not None:
+            docs.append((where, doc))
+    return docs
+
+
+def read_huggingface(spec: str, fields: FieldMap, problems: list[str]) -> Located:
+    """Read ``hf:NAME[:CONFIG]:SPLIT`` through the ``datasets`` library (optional extra)."""
+    parts = spec.removeprefix("hf:").split(":")
+    if len(parts) not in (2, 3):
+        raise ConfigError(f"bad Hugging Face dataset spec {spec!r}; expected hf:NAME[:CONFIG]:SPLIT")
+    name, config, split = (parts[0], None, parts[1]) if len(parts) == 2 else parts
+    try:
+        import datasets
+    except ImportError as exc:
+        raise ConfigError(
+            "loading hf: datasets needs the 'datasets' package: pip install 'sumbench[hf]'"
+        ) from exc
+    try:
+        if Path(name).is_dir():
+            loaded = datasets.load_from_disk(name)
+            data = loaded[split] if isinstance(loaded, datasets.DatasetDict) else loaded
+        else:
+            data = datasets.load_dataset(name, config, split=split)
+    except Exception as exc:
+        raise InputError(
+            f"cannot load Hugging Face dataset {name!r} (config {config!r}, split {split!r}): {exc}. "
+            "Offline, point hf: at a directory written by Dataset.save_to_disk, "
+            "or export the split to JSONL."
+        ) from exc
+    docs: Located = []
+    for index, record in enumerate(data):
+        where = f"{spec}[{index}]"
+        doc = record_to_document(
+            record,
+            where=where,
+            fields=fields,
+            default_id=f"{split}-{index}",
+            problems=problems,
+        )
+        if doc is not None:
+            docs.append((where, doc))
+    return docs
+
+
+def load_reference_set(
+    source: str | Path,
+    *,
+    text_field: str | None = None,
+    ref_field: str | None = None,
+    id_field: str | None = None,
+    name: str | None = None,
+    limit: int | None = None,
+) -> ReferenceSet:
+    """Load and validate a reference set from JSONL, CSV, TSV or ``hf:NAME[:CONFIG]:SPLIT``.
+
+    Raises InputError listing every problem (file and line) when any record is invalid.
+    """
+    fields = FieldMap(text=text_field, references=ref_field, id=id_field)
+    problems: list[str] = []
+    spec = str(source)
+    if spec.startswith("hf:"):
+        docs = read_huggingface(spec, fields, problems)
+        set_name = name or spec.removeprefix("hf:").replace("/", "-").replace(":", "-")
+    else:
+        path = Path(spec)
+        if not path.is_file():
+            raise InputError(f"reference set not found: {path}")
+        suffix = path.suffix.lower()
+        if suffix in (".csv", ".tsv"):
+            docs = read_delimited(path, fields, problems, "\t" if suffix == ".tsv" else ",")
+        else:
+            docs = read_jsonl(path, fields, problems)
+        set_name = name or path.name.split(".")[0]
+    _report_duplicates(docs, problems)
+    if problems:
+        raise InputError(f"{len(problems)} problem(s) in reference set {spec}:", problems)
+    if not docs:
+        raise InputError(f"reference set {spec} has no documents")
+    return ReferenceSet(set_name, tuple(doc for _, doc in docs), spec).head(limit)
+
+
+def _report_duplicates(docs: Located, problems: list[str]) -> None:
+    first: dict[str, str] = {}
+    for where, doc in docs:
+        if doc.id in first:
+            problems.append(f"{where}: duplicate id {doc.id!r} (first at {first[doc.id]})")
+        else:
+            first[doc.id] = where
+
+
+def write_jsonl_documents(docs: Iterable[Document]) -> str:
+    """Serialise documents in the bundled JSONL schema."""
+    lines = []
+    for doc in docs:
+        record: dict[str, Any] = {"id": doc.id}
+        if doc.title:
+            record["title"] = doc.title
+        record["text"] = doc.text
+        record["references"] = list(doc.references)
+        record.update(doc.meta)
+        lines.append(json.dumps(record, ensure_ascii=False))
+    return "\n".join(lines) + ("\n" if lines else "")

@@ -1,0 +1,203 @@
+"""Build reference sets from raw article pages: strip page chrome, normalise, attach references."""
+
+from __future__ import annotations
+
+import csv
+import re
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+from benchmark.documents import Document, ReferenceSet
+from benchmark.errors import InputError
+from benchmark.text import count_words, normalize, paragraphs, split_sentences
+
+# A line that is nothing but one of these is page chrome.
+CHROME_LINES = re.compile(
+    r"^(no time to read\??|get a summary|share( this( article| story)?)?|facebook|twitter|x|linkedin|"
+    r"whatsapp|email|e-mail|copy link|print|advertisement|subscribe|sign up|read more|related( articles)?|"
+    r"follow us|comments?|\d+ comments?)$",
+    re.IGNORECASE,
+)
+# From the first of these on, the page lists other articles: everything after it goes.
+TRAILER_LINES = re.compile(r"^(previous article|next article|related articles|more stories|read next)$", re.I)
+CITATION = re.compile(r"\s*\[(citation|source|cite)s?:[^\]]*\]", re.IGNORECASE)
+MARKDOWN_MARKUP = [
+    (re.compile(r"^\s{0,3}#{1,6}\s*", re.M), ""),
+    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),
+    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),
+    (re.compile(r"(\*\*|__)(.+?)\1"), r"\2"),
+    (re.compile(r"(?<!\w)[*_](.+?)[*_](?!\w)"), r"\1"),
+    (re.compile(r"^\s*>\s?", re.M), ""),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A cleaned article: an optional title and its body paragraphs joined by blank lines."""
+
+    title: str | None
+    text: str
+
+
+class _HTMLText(HTMLParser):
+    """Collect block-level text from HTML, skipping scripts, styles and navigation."""
+
+    SKIP = {"script", "style", "nav", "footer", "aside", "noscript", "form", "button", "svg", "header"}
+    BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "div", "section", "article", "br", "title", "tr"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.title: str | None = None
+        self._skip = 0
+        self._in_h1 = False
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.SKIP:
+            self._skip += 1
+        if tag in self.BLOCKS:
+            self.parts.append("\n\n")
+        self._in_h1 = self._in_h1 or tag == "h1"
+        self._in_title = self._in_title or tag == "title"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SKIP and self._skip:
+            self._skip -= 1
+        if tag in self.BLOCKS:
+            self.parts.append("\n\n")
+        if tag == "h1":
+            self._in_h1 = False
+        if tag == "title":
+            self._in_title = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            return
+        if self._skip:
+            return
+        if self._in_h1 and self.title is None and data.strip():
+            self.title = " ".join(data.split())
+        self.parts.append(data)
+
+
+def html_to_text(html: str) -> tuple[str | None, str]:
+    """Title (first h1) and paragraph text of an HTML page."""
+    parser = _HTMLText()
+    parser.feed(html)
+    parser.close()
+    text = "".join(parser.parts)
+    blocks = [" ".join(b.split()) for b in re.split(r"\n\s*\n", text)]
+    return parser.title, "\n\n".join(b for b in blocks if b)
+
+
+def _looks_like_title(line: str) -> bool:
+    return 0 < len(line) <= 200 and not line.rstrip().endswith((".", "?", "!", ":", ";", ","))
+
+
+def clean_article(raw: str, suffix: str = ".txt") -> Article:
+    """Strip page chrome (summary buttons, citations, share bars, next/previous links)."""
+    title: str | None = None
+    if suffix in (".html", ".htm"):
+        title, raw = html_to_text(raw)
+    elif suffix == ".md":
+        for pattern, replacement in MARKDOWN_MARKUP:
+            raw = pattern.sub(replacement, raw)
+    kept: list[str] = []
+    for line in normalize(raw).split("\n"):
+        bare = line.strip()
+        if TRAILER_LINES.match(bare):
+            break
+        if CHROME_LINES.match(bare):
+            kept.append("")
+            continue
+        kept.append(CITATION.sub("", line).rstrip())
+    paras = paragraphs("\n".join(kept))
+    if title is None and len(paras) > 1 and _looks_like_title(paras[0]) and "\n" not in paras[0]:
+        title = paras[0]
+        paras = paras[1:]
+    elif title is not None and paras and paras[0] == title:
+        paras = paras[1:]
+    paras = [" ".join(p.split()) for p in paras]
+    return Article(title=title, text="\n\n".join(paras))
+
+
+def _sidecar_references(path: Path) -> list[str]:
+    stem = path.name[: -len(path.suffix)] if path.suffix else path.name
+    files = sorted(path.parent.glob(f"{stem}.ref*.txt"))
+    return [f.read_text(encoding="utf-8").strip() for f in files if f.read_text(encoding="utf-8").strip()]
+
+
+def _csv_references(path: Path) -> dict[str, list[str]]:
+    refs: dict[str, list[str]] = {}
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if not reader.fieldnames or not {"id", "reference"} <= set(reader.fieldnames):
+            raise InputError(f"{path}:1: references CSV needs the columns id,reference")
+        for row in reader:
+            if row["reference"] and row["reference"].strip():
+                refs.setdefault(row["id"].strip(), []).append(row["reference"].strip())
+    return refs
+
+
+def build_documents(
+    files: Sequence[Path], references_csv: Path | None = None, clean: bool = True
+) -> list[Document]:
+    """Documents from raw article files; ids are the file stems."""
+    table = _csv_references(references_csv) if references_csv else None
+    problems: list[str] = []
+    docs: list[Document] = []
+    for path in files:
+        if not path.is_file():
+            problems.append(f"{path}: no such file")
+            continue
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            line = path.read_bytes()[: exc.start].count(b"\n") + 1
+            problems.append(f"{path}:{line}: undecodable bytes (not UTF-8)")
+            continue
+        suffix = path.suffix.lower()
+        article = clean_article(raw, suffix) if clean else Article(None, normalize(raw))
+        doc_id = path.name.split(".")[0]
+        refs = table.get(doc_id, []) if table is not None else _sidecar_references(path)
+        if not article.text.strip():
+            problems.append(f"{path}: no article text left after removing page chrome")
+        if not refs:
+            where = f"in {references_csv}" if references_csv else f"no {doc_id}.ref*.txt beside it"
+            problems.append(f"{path}: no reference summary ({where})")
+        if article.text.strip() and refs:
+            docs.append(Document(doc_id, article.text, tuple(refs), article.title, {"source": str(path)}))
+    ids = [d.id for d in docs]
+    problems += [f"duplicate id {i!r} (two files share the stem)" for i in sorted({i for i in ids if ids.count(i) > 1})]
+    if problems:
+        raise InputError(f"{len(problems)} problem(s) building the reference set:", problems)
+    return docs
+
+
+def _describe(values: Sequence[float], digits: int = 1) -> tuple[str, str, str]:
+    if not values:
+        return ("—", "—", "—")
+    return (f"{statistics.fmean(values):.{digits}f}", f"{min(values):.{digits}f}", f"{max(values):.{digits}f}")
+
+
+def reference_set_stats(refset: ReferenceSet) -> dict[str, tuple[str, str, str]]:
+    """Mean, min and max of the usual size statistics of a reference set."""
+    docs = refset.documents
+    doc_words = [count_words(d.text) for d in docs]
+    ref_words = [count_words(r) for d in docs for r in d.references]
+    compression = [
+        count_words(d.text) / max(count_words(r), 1) for d in docs for r in d.references
+    ]
+    return {
+        "documents": (str(len(docs)), "", ""),
+        "words per document": _describe(doc_words),
+        "sentences per document": _describe([len(split_sentences(d.text)) for d in docs]),
+        "references per document": _describe([len(d.references) for d in docs]),
+        "words per reference": _describe(ref_words),
+        "sentences per reference": _describe([len(split_sentences(r)) for d in docs for r in d.references]),
+        "compression (document/reference words)": _describe(compression),
+    }

@@ -1,0 +1,43 @@
+"""Rows for `sumbench list`: each component's options, defaults and origin."""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from typing import Any
+
+from benchmark.errors import ConfigError
+from benchmark.registry import Registry
+from benchmark.specs import option_fields
+
+
+def describe_options(cls: type) -> str:
+    """``k: int = 3, ...`` for a dataclass component, or ``-``."""
+    fields = option_fields(cls)
+    if not fields:
+        return "-"
+    try:
+        hints = typing.get_type_hints(cls)
+    except Exception:
+        hints = {}
+    parts = []
+    for name, f in fields.items():
+        hint = hints.get(name, f.type)
+        type_name = getattr(hint, "__name__", None) or str(hint).replace("typing.", "")
+        if f.default is not dataclasses.MISSING:
+            parts.append(f"{name}: {type_name} = {f.default!r}")
+        else:
+            parts.append(f"{name}: {type_name}")
+    return ", ".join(parts)
+
+
+def component_rows(registry: Registry[Any]) -> list[tuple[str, str, str]]:
+    """``(name, options, origin)`` for every registered component; load failures are shown."""
+    rows = []
+    for entry in registry.entries():
+        try:
+            options = describe_options(entry.load())
+        except ConfigError as exc:
+            options = f"(unavailable: {exc})"
+        rows.append((entry.name, options, entry.origin))
+    return rows

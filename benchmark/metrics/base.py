@@ -1,0 +1,91 @@
+"""The metric protocol, a base class that builds signatures, and the warning category."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import Any, ClassVar, Protocol, runtime_checkable
+
+from benchmark.documents import Document
+
+Scores = dict[str, list[float]]
+
+
+class MetricWarning(UserWarning):
+    """A metric's note about its input (e.g. text its tokenizer drops); recorded in results."""
+
+
+@runtime_checkable
+class Metric(Protocol):
+    """What the pipeline needs from a metric.
+
+    ``score`` is batched and keyword-only: candidates and the documents (which carry the
+    references and the source) in the same order; it returns per-document columns such
+    as ``rouge1_f``. ``signature`` states everything that changes the numbers.
+    """
+
+    name: ClassVar[str]
+
+    def signature(self) -> str: ...
+
+    def score(self, *, candidates: Sequence[str], documents: Sequence[Document]) -> Scores: ...
+
+
+class MetricBase:
+    """Convenience base: options as dataclass fields, a fixed-order signature, headline columns.
+
+    ``headline`` names the columns a leaderboard shows; ``prepare`` is called once per run
+    with every document before any scoring (embed references once, compute idf, ...).
+    """
+
+    name: ClassVar[str] = ""
+    version: ClassVar[str] = "1"
+    headline: ClassVar[tuple[str, ...]] = ()
+    higher_is_better: ClassVar[bool] = True
+
+    def signature_fields(self) -> list[tuple[str, Any]]:
+        """Ordered ``(key, value)`` pairs; override to add library versions and models."""
+        fields = [("metric", self.name), ("impl", f"sumbench-{self.name}-{self.version}")]
+        if dataclasses.is_dataclass(self):
+            fields += [(f.name, getattr(self, f.name)) for f in dataclasses.fields(self) if f.init]
+        return fields
+
+    def signature(self) -> str:
+        return "|".join(f"{k}:{_fmt(v)}" for k, v in self.signature_fields())
+
+    def columns(self) -> tuple[str, ...]:
+        """Every column ``score`` returns (headline first); default: the headline."""
+        return self.headline
+
+    def prepare(self, documents: Sequence[Document]) -> None:  # noqa: B027 - optional hook
+        """Called once per run with all documents before scoring."""
+
+    def score(self, *, candidates: Sequence[str], documents: Sequence[Document]) -> Scores:
+        raise NotImplementedError
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ",".join(map(str, value))
+    return str(value)
+
+
+def is_metric_class(cls: type) -> bool:
+    """True for classes that look like metrics (name, signature, score)."""
+    return (
+        isinstance(getattr(cls, "name", None), str)
+        and bool(getattr(cls, "name", ""))
+        and callable(getattr(cls, "score", None))
+        and callable(getattr(cls, "signature", None))
+        and cls is not MetricBase
+    )
+
+
+def check_columns(scores: Scores, n: int, metric: str) -> Scores:
+    """Validate that every column has one float per candidate."""
+    for column, values in scores.items():
+        if len(values) != n:
+            raise ValueError(f"metric {metric!r} returned {len(values)} values for {column!r}, expected {n}")
+    return scores

@@ -1,0 +1,109 @@
+"""ROUGE on rouge-score 0.1.2: rouge1, rouge2, rougeL, rougeLsum with P/R/F.
+
+Defaults reproduce ROUGE-1.5.5 as rouge-score does (``-m`` Porter stemming, no stopword
+removal, F1 with alpha 0.5). rougeLsum gets our blingfire sentence split joined by
+newlines (rouge-score's own split needs nltk punkt data). Several references: ``max``
+takes, per ROUGE type, the reference with the highest F (rouge-score's ``score_multi``);
+``mean`` averages P, R and F over references.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib.metadata import version
+from typing import Any, ClassVar, Literal
+
+from rouge_score import rouge_scorer, tokenizers
+
+from benchmark.documents import Document
+from benchmark.metrics.base import MetricBase, MetricWarning, Scores
+from benchmark.metrics.rouge_tokenizers import UnicodeTokenizer, dropped_fraction
+from benchmark.text import SPLITTER_SIGNATURE, split_sentences
+
+ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
+DROP_WARN_THRESHOLD = 0.05
+
+
+def sentence_lines(text: str) -> str:
+    """Text as one sentence per line, the input rougeLsum expects."""
+    return "\n".join(split_sentences(text))
+
+
+@dataclass(frozen=True)
+class Rouge(MetricBase):
+    """ROUGE-N and ROUGE-L (sentence and summary level) against one or more references."""
+
+    name: ClassVar[str] = "rouge"
+    version: ClassVar[str] = "1"
+    headline: ClassVar[tuple[str, ...]] = ("rouge1_f", "rouge2_f", "rougeL_f", "rougeLsum_f")
+
+    stemmer: bool = True
+    tokenizer: Literal["default", "unicode"] = "default"
+    multi_ref: Literal["max", "mean"] = "max"
+
+    def columns(self) -> tuple[str, ...]:
+        return tuple(f"{t}_{s}" for t in ROUGE_TYPES for s in ("f", "p", "r"))
+
+    def signature_fields(self) -> list[tuple[str, Any]]:
+        return [
+            ("metric", "rouge"),
+            ("version", f"rouge-score-{version('rouge-score')}"),
+            ("impl", f"sumbench-rouge-{self.version}"),
+            ("types", ",".join(ROUGE_TYPES)),
+            ("tok", "ascii-default" if self.tokenizer == "default" else "unicode"),
+            ("stem", "porter" if self.stemmer else "none"),
+            ("lsum_split", SPLITTER_SIGNATURE),
+            ("rougeL", "sentence-lcs;rougeLsum:summary-lcs-union"),
+            ("multi_ref", self.multi_ref),
+            ("agg", "per-doc"),
+        ]
+
+    def scorer(self) -> rouge_scorer.RougeScorer:
+        """The rouge-score scorer this metric calls (built per use, it is cheap)."""
+        tokenizer: Any = (
+            tokenizers.DefaultTokenizer(self.stemmer)
+            if self.tokenizer == "default"
+            else UnicodeTokenizer(self.stemmer)
+        )
+        return rouge_scorer.RougeScorer(list(ROUGE_TYPES), tokenizer=tokenizer)
+
+    def score(self, *, candidates: Sequence[str], documents: Sequence[Document]) -> Scores:
+        scorer = self.scorer()
+        out: Scores = {column: [] for column in self.columns()}
+        if self.tokenizer == "default":
+            self._warn_dropped(candidates, documents)
+        for candidate, doc in zip(candidates, documents, strict=True):
+            prediction = sentence_lines(candidate)
+            per_ref = [scorer.score(sentence_lines(ref), prediction) for ref in doc.references]
+            for rouge_type in ROUGE_TYPES:
+                p, r, f = self._combine([s[rouge_type] for s in per_ref])
+                out[f"{rouge_type}_p"].append(p)
+                out[f"{rouge_type}_r"].append(r)
+                out[f"{rouge_type}_f"].append(f)
+        return out
+
+    def _combine(self, scores: list[Any]) -> tuple[float, float, float]:
+        if self.multi_ref == "max":
+            best = max(range(len(scores)), key=lambda i: (scores[i].fmeasure, -i))
+            s = scores[best]
+            return float(s.precision), float(s.recall), float(s.fmeasure)
+        n = len(scores)
+        return (
+            sum(s.precision for s in scores) / n,
+            sum(s.recall for s in scores) / n,
+            sum(s.fmeasure for s in scores) / n,
+        )
+
+    def _warn_dropped(self, candidates: Sequence[str], documents: Sequence[Document]) -> None:
+        sample = "".join(candidates) + "".join(r for d in documents for r in d.references)
+        fraction = dropped_fraction(sample)
+        if fraction > DROP_WARN_THRESHOLD:
+            warnings.warn(
+                f"rouge: {fraction:.0%} of the letters and digits scored are outside a-z/0-9 and "
+                "are dropped by the default tokenizer (non-English text scores near 0); "
+                "use rouge:tokenizer=unicode",
+                MetricWarning,
+                stacklevel=2,
+            )

@@ -1,0 +1,133 @@
+"""Results: long-form tables plus metadata, saved as a versioned JSON and CSV.
+
+``results.json`` schema (version 1; see docs/results-schema.md)::
+
+    {"schema": "sumbench-results", "schema_version": 1,
+     "metadata": {...}, "summaries": [{doc_id, system, summary, seconds, error, cached}],
+     "scores": [{doc_id, system, metric, value}]}
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from benchmark.atomic import atomic_write_text
+from benchmark.errors import InputError
+
+SCHEMA_NAME = "sumbench-results"
+SCHEMA_VERSION = 1
+SUMMARY_COLUMNS = ["doc_id", "system", "summary", "seconds", "error", "cached"]
+SCORE_COLUMNS = ["doc_id", "system", "metric", "value"]
+
+
+@dataclass
+class Results:
+    """What a run produced: summaries, per-document scores and how they were made."""
+
+    summaries: pd.DataFrame
+    scores: pd.DataFrame
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def systems(self) -> list[str]:
+        """System names in the order they were run."""
+        return [s["name"] for s in self.metadata.get("systems", [])] or sorted(
+            self.summaries["system"].unique()
+        )
+
+    @property
+    def metric_columns(self) -> list[str]:
+        """Every score column, in metric order."""
+        cols = [c for m in self.metadata.get("metrics", []) for c in m.get("columns", [])]
+        present = set(self.scores["metric"].unique()) if len(self.scores) else set()
+        ordered = [c for c in cols if c in present]
+        return ordered + sorted(present - set(ordered))
+
+    @property
+    def headline_columns(self) -> list[str]:
+        """The columns a leaderboard shows (each metric's headline), in metric order."""
+        cols = [c for m in self.metadata.get("metrics", []) for c in m.get("headline", [])]
+        present = set(self.scores["metric"].unique()) if len(self.scores) else set()
+        return [c for c in cols if c in present] or self.metric_columns
+
+    def higher_is_better(self, column: str) -> bool:
+        for m in self.metadata.get("metrics", []):
+            if column in m.get("columns", []):
+                return bool(m.get("higher_is_better", True))
+        return True
+
+    def wide(self, column: str) -> pd.DataFrame:
+        """One score column as a doc_id x system table."""
+        sub = self.scores[self.scores["metric"] == column]
+        return sub.pivot_table(index="doc_id", columns="system", values="value", aggfunc="first")
+
+    def means(self) -> pd.DataFrame:
+        """Mean per system (rows, run order) and score column (columns)."""
+        if not len(self.scores):
+            return pd.DataFrame(index=self.systems)
+        table = self.scores.pivot_table(index="system", columns="metric", values="value", aggfunc="mean")
+        return table.reindex(index=[s for s in self.systems if s in table.index], columns=self.metric_columns)
+
+    def to_json(self) -> str:
+        payload = {
+            "schema": SCHEMA_NAME,
+            "schema_version": SCHEMA_VERSION,
+            "metadata": self.metadata,
+            "summaries": _records(self.summaries, SUMMARY_COLUMNS),
+            "scores": _records(self.scores, SCORE_COLUMNS),
+        }
+        return json.dumps(payload, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+
+    def scores_csv(self) -> str:
+        """Wide CSV for spreadsheets: one row per document and system, one column per score."""
+        buffer = io.StringIO()
+        wide = self.scores.pivot_table(
+            index=["doc_id", "system"], columns="metric", values="value", aggfunc="first"
+        ).reindex(columns=self.metric_columns)
+        wide.reset_index().to_csv(buffer, index=False, float_format="%.6f")
+        return buffer.getvalue()
+
+    def save(self, directory: str | Path) -> dict[str, Path]:
+        """Write results.json and scores.csv atomically; returns their paths."""
+        out = Path(directory)
+        return {
+            "json": atomic_write_text(out / "results.json", self.to_json()),
+            "csv": atomic_write_text(out / "scores.csv", self.scores_csv()),
+        }
+
+
+def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
+    rows = []
+    for record in frame.reindex(columns=columns).to_dict(orient="records"):
+        rows.append({k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in record.items()})
+    return rows
+
+
+def load_results(path: str | Path) -> Results:
+    """Read a ``results.json`` (or the directory that holds one)."""
+    file = Path(path)
+    if file.is_dir():
+        file = file / "results.json"
+    try:
+        payload = json.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"results file not found: {file}") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{file}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+    if not isinstance(payload, dict) or payload.get("schema") != SCHEMA_NAME:
+        raise InputError(f"{file}: not a sumbench results file (missing schema {SCHEMA_NAME!r})")
+    version = payload.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise InputError(f"{file}: results schema version {version} is not supported (expected {SCHEMA_VERSION})")
+    summaries = pd.DataFrame(payload.get("summaries", []), columns=SUMMARY_COLUMNS)
+    scores = pd.DataFrame(payload.get("scores", []), columns=SCORE_COLUMNS)
+    scores["value"] = scores["value"].astype(float)
+    metadata = payload.get("metadata", {})
+    return Results(summaries=summaries, scores=scores, metadata=metadata)

