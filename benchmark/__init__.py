@@ -35,7 +35,21 @@ _LAZY = {
     "SummaryFailure": "benchmark.summarizers",
 }
 
-__all__ = ["__version__", *sorted(_LAZY)]
+__all__ = [
+    "Document",
+    "Metric",
+    "MetricBase",
+    "ReferenceSet",
+    "Results",
+    "RunConfig",
+    "Summarizer",
+    "SummarizerBase",
+    "SummaryFailure",
+    "__version__",
+    "load_reference_set",
+    "load_results",
+    "run",
+]
 
 
 def __getattr__(name: str) -> Any:

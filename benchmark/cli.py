@@ -84,6 +84,9 @@ def run(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Compute everything; keep nothing.")] = False,
     batch_size: Annotated[int | None, typer.Option(help="Documents per summarizer/metric call.")] = None,
     seed: Annotated[int | None, typer.Option(help="Seed for every random choice (bootstrap, random baseline).")] = None,
+    bootstrap: Annotated[
+        int | None, typer.Option(help="Bootstrap/randomization resamples for CIs and tests (default 1000).")
+    ] = None,
     fail_under: Annotated[
         list[str] | None,
         typer.Option("--fail-under", help="Gate: METRIC=VALUE, fail (exit 1) if any system's mean is below."),
@@ -112,6 +115,7 @@ def run(
         use_cache=False if no_cache else None,
         batch_size=batch_size,
         seed=seed,
+        bootstrap=bootstrap,
         fail_under=tuple(fail_under or ()),
     )
     with RichProgress() as progress:
@@ -141,7 +145,7 @@ def _print_leaderboard(results: object) -> None:
     table.add_column("failed", justify="right")
     failed = {s["name"]: s["failed"] for s in results.metadata["systems"]}
     for system in means.index:
-        table.add_row(system, *[fmt_score(means.at[system, c]) for c in columns], str(failed.get(system, 0)))
+        table.add_row(system, *[fmt_score(float(means.at[system, c])) for c in columns], str(failed.get(system, 0)))
     console.print(table)
 
 
@@ -186,15 +190,17 @@ def summarize(
 
 @app.command("list")
 @handle_errors
-def list_components() -> None:
+def list_components(plugin: PluginOpt = None) -> None:
     """List summarizers and metrics with their options and where they come from.
 
     Example: sumbench list --plugin my_plugin.py
     """
     from benchmark.listing import component_rows
     from benchmark.metrics import METRICS
+    from benchmark.registry import load_plugins
     from benchmark.summarizers import SUMMARIZERS
 
+    load_plugins(list(plugin or ()))
     for registry in (SUMMARIZERS, METRICS):
         table = Table(title=f"{registry.kind}s")
         for col in ("name", "options (default)", "from"):
@@ -224,6 +230,68 @@ def report(
     formats = tuple(fmt) if fmt else tuple(f for f in ALL_FORMATS if f not in ("json", "csv"))
     for kind, path in write_reports(results, target, formats).items():
         console.print(f"wrote {kind:<4} {path}")
+
+
+@app.command()
+@handle_errors
+def compare(
+    base: Annotated[Path, typer.Argument(help="BASE results.json (or the directory holding it).")],
+    new: Annotated[Path, typer.Argument(help="NEW results.json (or the directory holding it).")],
+    metric: Annotated[
+        list[str] | None, typer.Option("--metric", "-m", help="Score column to compare (default: the headline "
+                                       "columns); repeatable.")
+    ] = None,
+    max_drop: Annotated[
+        list[str] | None,
+        typer.Option("--max-drop", help="Gate: METRIC=POINTS; fail (exit 1) when a system's NEW mean is below "
+                     "BASE by more than POINTS on the x100 scale (rouge1_f=1.0 allows a drop of 0.01) and, "
+                     "unless --any-drop, the drop is significant. Repeatable."),
+    ] = None,
+    require_significant: Annotated[
+        bool, typer.Option("--require-significant/--any-drop", help="Fail --max-drop only for significant "
+                           "drops (Holm-adjusted approximate randomization p < 0.05), or for any drop.")
+    ] = True,
+    allow_signature_mismatch: Annotated[
+        bool, typer.Option("--allow-signature-mismatch", help="Compare even when a metric's signature differs.")
+    ] = False,
+    markdown: Annotated[Path | None, typer.Option("--markdown", help="Write the Markdown report here.")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the comparison as JSON here.")] = None,
+    bootstrap: Annotated[int | None, typer.Option(help="Resamples (default: NEW's run setting).")] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed (default: NEW's run seed).")] = None,
+) -> None:
+    """Compare two runs: per system and metric the change, its CI and significance, paired on shared documents.
+
+    Example: sumbench compare base/results.json new/results.json --max-drop rouge1_f=1.0 --markdown report.md
+    """
+    import json
+
+    from benchmark.analysis import options_for
+    from benchmark.atomic import atomic_write_text
+    from benchmark.compare import compare_results
+    from benchmark.console import err_console
+    from benchmark.gate import check_max_drop, parse_max_drop
+    from benchmark.reports.markdown import render_markdown
+    from benchmark.reports.terminal import comparison_table
+    from benchmark.results import load_results
+
+    base_results, new_results = load_results(base), load_results(new)
+    gates = [parse_max_drop(text)[0] for text in max_drop or ()]
+    columns = list(dict.fromkeys([*(metric or new_results.headline_columns), *gates]))
+    comparison = compare_results(
+        base_results, new_results, columns=columns, allow_signature_mismatch=allow_signature_mismatch,
+        options=options_for(new_results, resamples=bootstrap, seed=seed),
+    )
+    for warning in comparison.warnings:
+        err_console.print(f"warning: {warning}", style="yellow", highlight=False, markup=False)
+    console.print(comparison_table(comparison))
+    if markdown:
+        atomic_write_text(markdown, render_markdown(new_results, comparison))
+        console.print(f"wrote md   {markdown}")
+    if json_out:
+        atomic_write_text(json_out, json.dumps(comparison.to_dict(), indent=1, allow_nan=False) + "\n")
+        console.print(f"wrote json {json_out}")
+    if max_drop:
+        check_max_drop(comparison, list(max_drop), require_significant=require_significant)
 
 
 @dataset_app.command("validate")

@@ -8,6 +8,7 @@ Readers accept the field names of the common corpora without flags (CNN/DailyMai
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -214,7 +215,7 @@ def read_huggingface(spec: str, fields: FieldMap, problems: list[str]) -> Locate
         raise ConfigError(f"bad Hugging Face dataset spec {spec!r}; expected hf:NAME[:CONFIG]:SPLIT")
     name, config, split = (parts[0], None, parts[1]) if len(parts) == 2 else parts
     try:
-        import datasets
+        datasets: Any = importlib.import_module("datasets")
     except ImportError as exc:
         raise ConfigError(
             "loading hf: datasets needs the 'datasets' package: pip install 'sumbench[hf]'"

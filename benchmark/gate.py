@@ -1,7 +1,12 @@
-"""CI gates: thresholds on a run's means -> exit code 1 with one line per failed check."""
+"""CI gates: thresholds on a run's means and on drops against a baseline -> exit code 1.
+
+Every failed check is one line of the GateFailed message."""
 
 from __future__ import annotations
 
+import math
+
+from benchmark.compare import Comparison
 from benchmark.errors import ConfigError, GateFailed
 from benchmark.results import Results
 
@@ -30,5 +35,45 @@ def check_fail_under(results: Results, thresholds: list[str]) -> None:
         for system, mean in means[column].items():
             if mean < value:
                 failures.append(f"FAIL {system}: {column} mean {mean:.4f} < {value:.4f}")
+    if failures:
+        raise GateFailed(failures)
+
+
+def parse_max_drop(text: str) -> tuple[str, float]:
+    """``METRIC=POINTS`` -> (metric column, points on the x100 scale, e.g. 1.0 = 0.01)."""
+    name, sep, raw = text.partition("=")
+    if not sep or not name.strip():
+        raise ConfigError(f"bad --max-drop {text!r}; expected METRIC=POINTS, e.g. rouge1_f=1.0")
+    try:
+        points = float(raw)
+    except ValueError:
+        raise ConfigError(f"bad --max-drop value {raw!r} in {text!r}; expected a number of points") from None
+    if points < 0 or math.isnan(points):
+        raise ConfigError(f"bad --max-drop value {raw!r} in {text!r}; expected points >= 0")
+    return name.strip(), points
+
+
+def check_max_drop(comparison: Comparison, limits: list[str], *, require_significant: bool = True) -> None:
+    """Raise GateFailed when a system got worse than BASE by more than the allowed points.
+
+    With ``require_significant`` (the default) a drop fails only when it is also significant
+    (Holm-adjusted approximate randomization p < alpha), so noise alone never fails CI.
+    """
+    failures = []
+    for text in limits:
+        column, points = parse_max_drop(text)
+        if column not in comparison.columns:
+            known = ", ".join(comparison.columns)
+            raise ConfigError(f"--max-drop names metric {column!r}, not compared in both runs; known: {known}")
+        for change in comparison.changes:
+            if change.metric != column or math.isnan(change.drop_points):
+                continue
+            if change.drop_points > points and (change.significant or not require_significant):
+                diff = change.test.diff
+                failures.append(
+                    f"FAIL {change.system}: {column} dropped {change.drop_points:.2f} points "
+                    f"({100 * change.base_mean:.2f} -> {100 * change.new_mean:.2f}; change CI "
+                    f"[{100 * diff.low:+.2f}, {100 * diff.high:+.2f}], p={change.p_adjusted:.4f}) > {points:g}"
+                )
     if failures:
         raise GateFailed(failures)

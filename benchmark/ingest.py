@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import ClassVar
 
 from benchmark.documents import Document, ReferenceSet
 from benchmark.errors import InputError
@@ -45,8 +46,12 @@ class Article:
 class _HTMLText(HTMLParser):
     """Collect block-level text from HTML, skipping scripts, styles and navigation."""
 
-    SKIP = {"script", "style", "nav", "footer", "aside", "noscript", "form", "button", "svg", "header"}
-    BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "div", "section", "article", "br", "title", "tr"}
+    SKIP: ClassVar[frozenset[str]] = frozenset(
+        {"script", "style", "nav", "footer", "aside", "noscript", "form", "button", "svg", "header"}
+    )
+    BLOCKS: ClassVar[frozenset[str]] = frozenset(
+        {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "div", "section", "article", "br", "title", "tr"}
+    )
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -172,7 +177,9 @@ def build_documents(
         if article.text.strip() and refs:
             docs.append(Document(doc_id, article.text, tuple(refs), article.title, {"source": str(path)}))
     ids = [d.id for d in docs]
-    problems += [f"duplicate id {i!r} (two files share the stem)" for i in sorted({i for i in ids if ids.count(i) > 1})]
+    problems += [
+        f"duplicate id {i!r} (two files share the stem)" for i in sorted({i for i in ids if ids.count(i) > 1})
+    ]
     if problems:
         raise InputError(f"{len(problems)} problem(s) building the reference set:", problems)
     return docs
@@ -181,7 +188,11 @@ def build_documents(
 def _describe(values: Sequence[float], digits: int = 1) -> tuple[str, str, str]:
     if not values:
         return ("—", "—", "—")
-    return (f"{statistics.fmean(values):.{digits}f}", f"{min(values):.{digits}f}", f"{max(values):.{digits}f}")
+    return (
+        f"{statistics.fmean(values):.{digits}f}",
+        f"{min(values):.{digits}f}",
+        f"{max(values):.{digits}f}",
+    )
 
 
 def reference_set_stats(refset: ReferenceSet) -> dict[str, tuple[str, str, str]]:
@@ -189,9 +200,7 @@ def reference_set_stats(refset: ReferenceSet) -> dict[str, tuple[str, str, str]]
     docs = refset.documents
     doc_words = [count_words(d.text) for d in docs]
     ref_words = [count_words(r) for d in docs for r in d.references]
-    compression = [
-        count_words(d.text) / max(count_words(r), 1) for d in docs for r in d.references
-    ]
+    compression = [count_words(d.text) / max(count_words(r), 1) for d in docs for r in d.references]
     return {
         "documents": (str(len(docs)), "", ""),
         "words per document": _describe(doc_words),

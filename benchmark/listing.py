@@ -23,7 +23,10 @@ def describe_options(cls: type) -> str:
     parts = []
     for name, f in fields.items():
         hint = hints.get(name, f.type)
-        type_name = getattr(hint, "__name__", None) or str(hint).replace("typing.", "")
+        if typing.get_origin(hint) is typing.Literal:
+            type_name = "|".join(map(str, typing.get_args(hint)))
+        else:
+            type_name = str(hint).replace("typing.", "") if typing.get_args(hint) else hint.__name__
         if f.default is not dataclasses.MISSING:
             parts.append(f"{name}: {type_name} = {f.default!r}")
         else:

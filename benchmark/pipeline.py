@@ -207,14 +207,19 @@ def score_system(
     progress.finish(task)
     rows: list[tuple[str, str, str, float]] = []
     for record, pair in zip(ok, pairs, strict=True):
-        values = cached.get(pair)
-        if values is not None:
+        if pair in cached:
+            values = cached[pair]
             stats.scores_cached += 1
         else:
             values = fresh[pair]
             stats.scores_computed += 1
         rows.extend((record.doc_id, label, col, val) for col, val in values.items())
     return rows
+
+
+def document_records(docs: Sequence[Document]) -> list[dict[str, Any]]:
+    """The documents as results.json stores them (for the report's per-article drill-down)."""
+    return [{"id": d.id, "title": d.title, "text": d.text, "references": list(d.references)} for d in docs]
 
 
 def library_versions() -> dict[str, str]:
@@ -278,7 +283,7 @@ def run(config: RunConfig, progress: Progress | None = None, reference_set: Refe
     metadata = _metadata(config, refset, systems, metrics, summary_rows, stats, started, cache_path)
     summaries = pd.DataFrame([r.__dict__ for r in summary_rows])
     scores = pd.DataFrame(score_rows, columns=["doc_id", "system", "metric", "value"])
-    return Results(summaries=summaries, scores=scores, metadata=metadata)
+    return Results(summaries=summaries, scores=scores, metadata=metadata, documents=document_records(docs))
 
 
 def _metadata(

@@ -4,7 +4,11 @@
 
     {"schema": "sumbench-results", "schema_version": 1,
      "metadata": {...}, "summaries": [{doc_id, system, summary, seconds, error, cached}],
-     "scores": [{doc_id, system, metric, value}]}
+     "scores": [{doc_id, system, metric, value}],
+     "documents": [{id, title, text, references}]}
+
+``documents`` (the articles and references, for the report's drill-down) was added within
+version 1: files without it still load, with an empty list.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ class Results:
     summaries: pd.DataFrame
     scores: pd.DataFrame
     metadata: dict[str, Any] = field(default_factory=dict)
+    documents: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def systems(self) -> list[str]:
@@ -82,6 +87,7 @@ class Results:
             "metadata": self.metadata,
             "summaries": _records(self.summaries, SUMMARY_COLUMNS),
             "scores": _records(self.scores, SCORE_COLUMNS),
+            "documents": self.documents,
         }
         return json.dumps(payload, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
 
@@ -106,7 +112,9 @@ class Results:
 def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
     rows = []
     for record in frame.reindex(columns=columns).to_dict(orient="records"):
-        rows.append({k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in record.items()})
+        rows.append(
+            {str(k): (None if isinstance(v, float) and math.isnan(v) else v) for k, v in record.items()}
+        )
     return rows
 
 
@@ -125,9 +133,12 @@ def load_results(path: str | Path) -> Results:
         raise InputError(f"{file}: not a sumbench results file (missing schema {SCHEMA_NAME!r})")
     version = payload.get("schema_version")
     if version != SCHEMA_VERSION:
-        raise InputError(f"{file}: results schema version {version} is not supported (expected {SCHEMA_VERSION})")
+        raise InputError(
+            f"{file}: results schema version {version} is not supported (expected {SCHEMA_VERSION})"
+        )
     summaries = pd.DataFrame(payload.get("summaries", []), columns=SUMMARY_COLUMNS)
     scores = pd.DataFrame(payload.get("scores", []), columns=SCORE_COLUMNS)
     scores["value"] = scores["value"].astype(float)
     metadata = payload.get("metadata", {})
-    return Results(summaries=summaries, scores=scores, metadata=metadata)
+    documents = [d for d in payload.get("documents", []) if isinstance(d, dict) and "id" in d]
+    return Results(summaries=summaries, scores=scores, metadata=metadata, documents=documents)

@@ -79,8 +79,7 @@ def _coerce(value: str, hint: Any, key: str, owner: str) -> Any:
             if str(choice) == value:
                 return choice
         raise ConfigError(
-            f"bad value {value!r} for {owner} option {key!r}; choose one of "
-            + ", ".join(map(str, choices))
+            f"bad value {value!r} for {owner} option {key!r}; choose one of " + ", ".join(map(str, choices))
         )
     try:
         if hint is bool:

@@ -68,8 +68,13 @@ def tiny_set(tmp_path: Path) -> Path:
     return write_jsonl(tmp_path / "tiny.jsonl", records)
 
 
-def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
-            input_text: str | None = None, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    input_text: str | None = None,
+    timeout: float = 600,
+) -> subprocess.CompletedProcess[str]:
     """Run ``python -m benchmark ARGS`` as a subprocess, the way a user does."""
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(

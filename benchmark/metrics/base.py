@@ -57,7 +57,7 @@ class MetricBase:
         """Every column ``score`` returns (headline first); default: the headline."""
         return self.headline
 
-    def prepare(self, documents: Sequence[Document]) -> None:  # noqa: B027 - optional hook
+    def prepare(self, documents: Sequence[Document]) -> None:
         """Called once per run with all documents before scoring."""
 
     def score(self, *, candidates: Sequence[str], documents: Sequence[Document]) -> Scores:

@@ -5,6 +5,10 @@ removal, F1 with alpha 0.5). rougeLsum gets our blingfire sentence split joined 
 newlines (rouge-score's own split needs nltk punkt data). Several references: ``max``
 takes, per ROUGE type, the reference with the highest F (rouge-score's ``score_multi``);
 ``mean`` averages P, R and F over references.
+
+The default ``backend=fast`` computes the same numbers as rouge-score (identical floats,
+checked in the tests) through :mod:`benchmark.metrics.rouge_fast`, analysing each text
+once; ``backend=rouge-score`` calls rouge-score's scorer for every pair.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib.metadata import version
 from typing import Any, ClassVar, Literal
 
@@ -19,6 +24,7 @@ from rouge_score import rouge_scorer, tokenizers
 
 from benchmark.documents import Document
 from benchmark.metrics.base import MetricBase, MetricWarning, Scores
+from benchmark.metrics.rouge_fast import MEMO_SIZE, Analysis, TokenizerName, analyse_text, score_pair
 from benchmark.metrics.rouge_tokenizers import UnicodeTokenizer, dropped_fraction
 from benchmark.text import SPLITTER_SIGNATURE, split_sentences
 
@@ -29,6 +35,11 @@ DROP_WARN_THRESHOLD = 0.05
 def sentence_lines(text: str) -> str:
     """Text as one sentence per line, the input rougeLsum expects."""
     return "\n".join(split_sentences(text))
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _analysis(text: str, tokenizer: TokenizerName, stemmer: bool) -> Analysis:
+    return analyse_text(sentence_lines(text), tokenizer, stemmer)
 
 
 @dataclass(frozen=True)
@@ -42,6 +53,7 @@ class Rouge(MetricBase):
     stemmer: bool = True
     tokenizer: Literal["default", "unicode"] = "default"
     multi_ref: Literal["max", "mean"] = "max"
+    backend: Literal["fast", "rouge-score"] = "fast"
 
     def columns(self) -> tuple[str, ...]:
         return tuple(f"{t}_{s}" for t in ROUGE_TYPES for s in ("f", "p", "r"))
@@ -50,7 +62,7 @@ class Rouge(MetricBase):
         return [
             ("metric", "rouge"),
             ("version", f"rouge-score-{version('rouge-score')}"),
-            ("impl", f"sumbench-rouge-{self.version}"),
+            ("impl", f"sumbench-rouge-{self.version}+{self.backend}"),
             ("types", ",".join(ROUGE_TYPES)),
             ("tok", "ascii-default" if self.tokenizer == "default" else "unicode"),
             ("stem", "porter" if self.stemmer else "none"),
@@ -70,19 +82,27 @@ class Rouge(MetricBase):
         return rouge_scorer.RougeScorer(list(ROUGE_TYPES), tokenizer=tokenizer)
 
     def score(self, *, candidates: Sequence[str], documents: Sequence[Document]) -> Scores:
-        scorer = self.scorer()
         out: Scores = {column: [] for column in self.columns()}
         if self.tokenizer == "default":
             self._warn_dropped(candidates, documents)
         for candidate, doc in zip(candidates, documents, strict=True):
-            prediction = sentence_lines(candidate)
-            per_ref = [scorer.score(sentence_lines(ref), prediction) for ref in doc.references]
+            per_ref = self._per_reference(candidate, doc.references)
             for rouge_type in ROUGE_TYPES:
                 p, r, f = self._combine([s[rouge_type] for s in per_ref])
                 out[f"{rouge_type}_p"].append(p)
                 out[f"{rouge_type}_r"].append(r)
                 out[f"{rouge_type}_f"].append(f)
         return out
+
+    def _per_reference(self, candidate: str, references: Sequence[str]) -> list[dict[str, Any]]:
+        if self.backend == "rouge-score":
+            scorer = self.scorer()
+            prediction = sentence_lines(candidate)
+            return [scorer.score(sentence_lines(ref), prediction) for ref in references]
+        cand = _analysis(candidate, self.tokenizer, self.stemmer)
+        return [
+            score_pair(_analysis(ref, self.tokenizer, self.stemmer), cand, ROUGE_TYPES) for ref in references
+        ]
 
     def _combine(self, scores: list[Any]) -> tuple[float, float, float]:
         if self.multi_ref == "max":

@@ -14,7 +14,8 @@ from nltk.stem import porter
 _STEMMER = porter.PorterStemmer("ORIGINAL_ALGORITHM")
 _ASCII_WORD = re.compile(r"^[a-z]+$")
 _UNICODE_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
-_DEFAULT_KEPT = re.compile(r"[a-z0-9]")
+_DEFAULT_KEPT = re.compile(r"[a-z0-9]+")
+_ALNUM_RUN = re.compile(r"[^\W_]+")  # exactly str.isalnum() characters
 
 
 @lru_cache(maxsize=1 << 18)
@@ -70,8 +71,9 @@ class UnicodeTokenizer:
 
 def dropped_fraction(text: str) -> float:
     """Share of letters and digits that rouge-score's ASCII tokenizer would silently drop."""
-    alnum = [c for c in text.lower() if c.isalnum()]
+    lowered = text.lower()
+    alnum = sum(map(len, _ALNUM_RUN.findall(lowered)))
     if not alnum:
         return 0.0
-    dropped = sum(1 for c in alnum if not _DEFAULT_KEPT.match(c))
-    return dropped / len(alnum)
+    kept = sum(map(len, _DEFAULT_KEPT.findall(lowered)))
+    return (alnum - kept) / alnum

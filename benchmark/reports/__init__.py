@@ -10,7 +10,9 @@ from benchmark.results import Results
 ALL_FORMATS = ("json", "csv", "md", "html")
 
 
-def write_reports(results: Results, directory: str | Path, formats: tuple[str, ...] = ALL_FORMATS) -> dict[str, Path]:
+def write_reports(
+    results: Results, directory: str | Path, formats: tuple[str, ...] = ALL_FORMATS
+) -> dict[str, Path]:
     """Write every requested format into ``directory`` atomically; returns the paths written."""
     out = Path(directory)
     written: dict[str, Path] = {}
