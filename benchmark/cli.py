@@ -84,6 +84,21 @@ def run(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Compute everything; keep nothing.")] = False,
     batch_size: Annotated[int | None, typer.Option(help="Documents per summarizer/metric call.")] = None,
     seed: Annotated[int | None, typer.Option(help="Seed for every random choice (bootstrap, random baseline).")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Worker processes for pure-Python summarizers and metrics (models stay in this "
+                     "process and use torch threads). Results do not depend on it."),
+    ] = None,
+    executor: Annotated[
+        str | None,
+        typer.Option(help="Where batches run: local (this machine) or ray (a Ray cluster; "
+                     "pip install 'sumbench[ray]')."),
+    ] = None,
+    ray_address: Annotated[
+        str | None,
+        typer.Option(help="Ray cluster to join, e.g. ray://head:10001 or auto (default: start a local "
+                     "Ray with --workers CPUs)."),
+    ] = None,
     bootstrap: Annotated[
         int | None, typer.Option(help="Bootstrap/randomization resamples for CIs and tests (default 1000).")
     ] = None,
@@ -95,6 +110,8 @@ def run(
     """Run summarizers over a reference set, score them and write reports.
 
     Example: sumbench run -s lead -s lead:k=1,name=lead1 -m rouge -o reports/leads
+
+    Example: sumbench run -s lead -s textrank -m rouge --workers 2 --executor ray
     """
     from benchmark.config import build_config
     from benchmark.pipeline import run as run_pipeline
@@ -115,6 +132,9 @@ def run(
         use_cache=False if no_cache else None,
         batch_size=batch_size,
         seed=seed,
+        workers=workers,
+        executor=executor,
+        ray_address=ray_address,
         bootstrap=bootstrap,
         fail_under=tuple(fail_under or ()),
     )
@@ -292,6 +312,65 @@ def compare(
         console.print(f"wrote json {json_out}")
     if max_drop:
         check_max_drop(comparison, list(max_drop), require_significant=require_significant)
+
+
+@app.command("meta-eval")
+@handle_errors
+def meta_eval(
+    file: Annotated[Path, typer.Argument(help="Judgments JSONL (SummEval layout) or a folder with one "
+                                         "judgments file and one *_docs.jsonl reference set.")],
+    docs: Annotated[Path | None, typer.Option(help="Reference set with the judged documents "
+                                              "(default: the *_docs.jsonl beside FILE).")] = None,
+    metric: Annotated[list[str] | None, typer.Option("--metric", "-m", help="Metric spec; repeatable "
+                                                     "(default: rouge:multi_ref=mean and bertscore).")] = None,
+    human: Annotated[list[str] | None, typer.Option("--human", help="Human score column; repeatable "
+                                                    "(default: every numeric column).")] = None,
+    doc_field: Annotated[str, typer.Option(help="Judgments field with the document id.")] = "doc_id",
+    system_field: Annotated[str, typer.Option(help="Judgments field with the system id.")] = "system_id",
+    output_field: Annotated[str, typer.Option(help="Judgments field with the system's summary.")] = "system_output",
+    text_field: TextFieldOpt = None,
+    ref_field: RefFieldOpt = None,
+    bootstrap: Annotated[int, typer.Option(help="Bootstrap resamples of documents (0: no CIs).")] = 1000,
+    seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = 0,
+    all_columns: Annotated[bool, typer.Option("--all-columns", help="Every metric column, not only headlines.")] = False,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write every correlation as JSON here.")] = None,
+    cache: Annotated[Path | None, typer.Option(help="Cache file (default $SUMBENCH_CACHE or ~/.cache/sumbench).")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Compute everything; keep nothing.")] = False,
+    plugin: PluginOpt = None,
+) -> None:
+    """Correlate metrics with human judgments: summary- and system-level Pearson, Spearman, Kendall with CIs.
+
+    Example: sumbench meta-eval ../shared/data/summeval --metric rouge:multi_ref=mean --json meta.json
+    """
+    import json
+
+    from benchmark.atomic import atomic_write_text
+    from benchmark.cache import Cache, default_cache_path
+    from benchmark.console import err_console
+    from benchmark.judgments import JudgmentFields, load_documents, load_judgments, locate
+    from benchmark.meta_eval import DEFAULT_METRICS, meta_evaluate, summary_table
+    from benchmark.registry import load_plugins
+
+    load_plugins(list(plugin or ()))
+    path, docs_path = locate(file, docs)
+    judgments = load_judgments(path, JudgmentFields(doc_field, system_field, output_field, tuple(human or ())))
+    refset = load_documents(docs_path, judgments, text_field=text_field, ref_field=ref_field)
+    with Cache(None if no_cache else (cache or default_cache_path())) as store:
+        result = meta_evaluate(judgments, refset, tuple(metric or DEFAULT_METRICS), cache=store,
+                               bootstrap=bootstrap, seed=seed, all_columns=all_columns)
+    for warning in result.metadata["warnings"]:
+        err_console.print(f"warning: {warning}", style="yellow", highlight=False, markup=False)
+    header, rows = summary_table(result)
+    table = Table(title=f"{path.name}: {result.metadata['documents']} documents, "
+                  f"{result.metadata['systems']} systems; 95% bootstrap CI ({bootstrap} resamples)")
+    for col in header:
+        table.add_column(col, justify="left" if col in ("metric", "human", "level") else "right")
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+    if json_out:
+        atomic_write_text(json_out, json.dumps(result.to_dict(), indent=1, allow_nan=False) + "\n")
+        console.print(f"wrote json {json_out}")
 
 
 @dataset_app.command("validate")

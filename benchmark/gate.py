@@ -64,7 +64,9 @@ def check_max_drop(comparison: Comparison, limits: list[str], *, require_signifi
         column, points = parse_max_drop(text)
         if column not in comparison.columns:
             known = ", ".join(comparison.columns)
-            raise ConfigError(f"--max-drop names metric {column!r}, not compared in both runs; known: {known}")
+            raise ConfigError(
+                f"--max-drop names metric {column!r}, not compared in both runs; known: {known}"
+            )
         for change in comparison.changes:
             if change.metric != column or math.isnan(change.drop_points):
                 continue
@@ -73,7 +75,8 @@ def check_max_drop(comparison: Comparison, limits: list[str], *, require_signifi
                 failures.append(
                     f"FAIL {change.system}: {column} dropped {change.drop_points:.2f} points "
                     f"({100 * change.base_mean:.2f} -> {100 * change.new_mean:.2f}; change CI "
-                    f"[{100 * diff.low:+.2f}, {100 * diff.high:+.2f}], p={change.p_adjusted:.4f}) > {points:g}"
+                    f"[{100 * diff.low:+.2f}, {100 * diff.high:+.2f}], p={change.p_adjusted:.4f}) "
+                    f"> {points:g}"
                 )
     if failures:
         raise GateFailed(failures)

@@ -12,7 +12,7 @@ import time
 import traceback
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
@@ -24,13 +24,14 @@ from benchmark.cache import Cache, default_cache_path
 from benchmark.config import RunConfig
 from benchmark.documents import Document, ReferenceSet, load_reference_set
 from benchmark.errors import ConfigError
+from benchmark.executors import Executor, make_executor, parallel_safe
 from benchmark.hashing import stable_hash
-from benchmark.metrics import METRICS, Metric
+from benchmark.metrics import METRICS, Metric, Scores
 from benchmark.metrics.base import check_columns
 from benchmark.progress import NullProgress, Progress
 from benchmark.registry import load_plugins
 from benchmark.results import Results
-from benchmark.specs import ComponentSpec, build_component, default_label
+from benchmark.specs import ComponentSpec, build_component, default_label, option_fields
 from benchmark.summarizers import SUMMARIZERS, Summarizer, SummaryFailure
 
 LIBRARIES = ("rouge-score", "bert-score", "transformers", "torch", "blingfire", "nltk", "pandas", "numpy")
@@ -74,12 +75,18 @@ class RunStats:
     warnings: list[str] = field(default_factory=list)
 
 
-def build_systems(specs: Sequence[str]) -> list[System]:
-    """Resolve summarizer specs through the registry; labels must be unique."""
+def build_systems(specs: Sequence[str], seed: int | None = None) -> list[System]:
+    """Resolve summarizer specs through the registry; labels must be unique.
+
+    A run's ``seed`` fills the ``seed`` option of summarizers that have one, unless the spec sets it.
+    """
     systems: list[System] = []
     for text in specs:
         spec = ComponentSpec.parse(text)
-        summarizer = build_component(SUMMARIZERS.get(spec.name), spec, "summarizer")
+        cls = SUMMARIZERS.get(spec.name)
+        if seed is not None and "seed" in option_fields(cls) and "seed" not in dict(spec.options):
+            spec = replace(spec, options=tuple(sorted((*spec.options, ("seed", str(seed))))))
+        summarizer = build_component(cls, spec, "summarizer")
         systems.append(System(default_label(spec, summarizer), spec, summarizer))
     labels = [s.label for s in systems]
     dupes = sorted({label for label in labels if labels.count(label) > 1})
@@ -101,7 +108,10 @@ def _batches(items: Sequence[Document], size: int) -> list[Sequence[Document]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-def summarize_batch(summarizer: Summarizer, docs: Sequence[Document]) -> list[tuple[str | None, str | None, float]]:
+Outcome = tuple[str | None, str | None, float]
+
+
+def summarize_batch(summarizer: Summarizer, docs: Sequence[Document]) -> list[Outcome]:
     """Summaries of one batch as ``(summary, error, seconds)``; a failing batch is retried per document."""
     start = time.perf_counter()
     try:
@@ -113,7 +123,7 @@ def summarize_batch(summarizer: Summarizer, docs: Sequence[Document]) -> list[tu
             return [(None, _describe_exception(), time.perf_counter() - start)]
         return [item for doc in docs for item in summarize_batch(summarizer, [doc])]
     each = (time.perf_counter() - start) / max(len(docs), 1)
-    results: list[tuple[str | None, str | None, float]] = []
+    results: list[Outcome] = []
     for out in outputs:
         if isinstance(out, SummaryFailure):
             results.append((None, out.reason, each))
@@ -130,22 +140,33 @@ def _describe_exception() -> str:
 
 
 def summarize_system(
-    system: System, docs: Sequence[Document], cache: Cache, batch_size: int, progress: Progress, stats: RunStats
+    system: System,
+    docs: Sequence[Document],
+    cache: Cache,
+    batch_size: int,
+    progress: Progress,
+    stats: RunStats,
+    executor: Executor | None = None,
 ) -> list[SummaryRecord]:
-    """All summaries of one system, from the cache where present."""
+    """All summaries of one system, from the cache where present.
+
+    Batches run on ``executor`` (in this process by default); each finished batch is
+    written to the cache in one transaction as it arrives.
+    """
     fingerprint = system.summarizer.fingerprint()
     cached = cache.get_summaries(fingerprint, [d.fingerprint for d in docs])
     todo = [d for d in docs if d.fingerprint not in cached]
     task = f"summarize {system.label}"
     progress.start(task, len(docs))
     progress.advance(task, len(docs) - len(todo))
-    computed: dict[str, tuple[str | None, str | None, float]] = {}
-    for batch in _batches(todo, batch_size):
-        outcomes = summarize_batch(system.summarizer, batch)
-        cache.put_summaries(
-            fingerprint,
-            [(d.fingerprint, s, sec) for d, (s, err, sec) in zip(batch, outcomes, strict=True) if s is not None],
-        )
+    computed: dict[str, Outcome] = {}
+    batches = _batches(todo, batch_size)
+    arguments = ((system.summarizer, batch) for batch in batches)
+    runner = executor_or_local(executor)
+    for index, outcomes in runner.imap(summarize_batch, arguments, parallel=parallel_safe(system.summarizer)):
+        batch = batches[index]
+        done = zip(batch, outcomes, strict=True)
+        cache.put_summaries(fingerprint, [(d.fingerprint, s, t) for d, (s, _, t) in done if s is not None])
         for doc, outcome in zip(batch, outcomes, strict=True):
             computed[doc.id] = outcome
         progress.advance(task, len(batch))
@@ -164,57 +185,98 @@ def summarize_system(
     return records
 
 
-def score_system(
+def score_batch(
+    metric: Metric, name: str, candidates: list[str], documents: list[Document]
+) -> tuple[Scores, list[str]]:
+    """One metric call: validated float columns and the warnings it raised (runs in workers)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        scores = metric.score(candidates=candidates, documents=documents)
+    columns = check_columns(scores, len(candidates), name)
+    values = {col: [float(v) for v in vals] for col, vals in columns.items()}
+    return values, [str(w.message) for w in caught]
+
+
+@dataclass
+class _ScorePlan:
+    """One system under one metric: its scorable records, their cache keys, cache hits."""
+
+    label: str
+    records: list[SummaryRecord]
+    pairs: list[tuple[str, str]]
+    cached: dict[tuple[str, str], dict[str, float]]
+
+
+def score_metric(
     run: MetricRun,
-    label: str,
-    records: Sequence[SummaryRecord],
-    docs_by_id: dict[str, Document],
+    per_system: dict[str, list[SummaryRecord]],
+    docs: Sequence[Document],
     cache: Cache,
     batch_size: int,
     progress: Progress,
     stats: RunStats,
+    executor: Executor | None = None,
 ) -> list[tuple[str, str, str, float]]:
-    """Per-document scores ``(doc_id, system, column, value)`` of one system under one metric."""
+    """Per-document scores ``(doc_id, system, column, value)`` of every system under one metric.
+
+    Work goes out one document batch at a time, every system's candidates for that batch
+    together, so what a metric derives from a document (tokenized or embedded references)
+    is reused across systems while it is still memoised. Each finished batch is written to
+    the cache as it arrives; the rows come back in document order.
+    """
     signature = run.metric.signature()
-    ok = [r for r in records if r.summary is not None]
-    pairs = [(r.summary or "", docs_by_id[r.doc_id].fingerprint) for r in ok]
-    cached = cache.get_scores(signature, pairs)
-    todo = [r for r, pair in zip(ok, pairs, strict=True) if pair not in cached]
-    task = f"{run.spec.name} {label}"
-    progress.start(task, len(ok))
-    progress.advance(task, len(ok) - len(todo))
+    position = {d.id: i for i, d in enumerate(docs)}
+    docs_by_id = {d.id: d for d in docs}
+    plans: list[_ScorePlan] = []
+    for label, records in per_system.items():
+        ok = [r for r in records if r.summary is not None]
+        pairs = [(r.summary or "", docs_by_id[r.doc_id].fingerprint) for r in ok]
+        plans.append(_ScorePlan(label, ok, pairs, cache.get_scores(signature, pairs)))
+        progress.start(f"{run.spec.name} {label}", len(ok))
+    tasks: list[tuple[str, list[SummaryRecord]]] = []
+    for plan in plans:
+        todo = [r for r, pair in zip(plan.records, plan.pairs, strict=True) if pair not in plan.cached]
+        progress.advance(f"{run.spec.name} {plan.label}", len(plan.records) - len(todo))
+        for start in range(0, len(todo), batch_size):
+            tasks.append((plan.label, todo[start : start + batch_size]))
+    tasks.sort(key=lambda t: position[t[1][0].doc_id] // batch_size)  # stable: systems stay in order
+    arguments = (
+        (run.metric, run.spec.name, [r.summary or "" for r in batch], [docs_by_id[r.doc_id] for r in batch])
+        for _, batch in tasks
+    )
     fresh: dict[tuple[str, str], dict[str, float]] = {}
-    for start in range(0, len(todo), batch_size):
-        batch = todo[start : start + batch_size]
-        batch_docs = [docs_by_id[r.doc_id] for r in batch]
-        candidates = [r.summary or "" for r in batch]
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            columns = check_columns(
-                run.metric.score(candidates=candidates, documents=batch_docs), len(batch), run.spec.name
-            )
-        for w in caught:
-            message = f"{run.spec.name} ({label}): {w.message}"
+    for index, (columns, caught) in executor_or_local(executor).imap(
+        score_batch, arguments, parallel=parallel_safe(run.metric)
+    ):
+        label, batch = tasks[index]
+        for text in caught:
+            message = f"{run.spec.name} ({label}): {text}"
             if message not in stats.warnings:
                 stats.warnings.append(message)
         items = []
-        for i, (cand, doc) in enumerate(zip(candidates, batch_docs, strict=True)):
-            values = {col: float(vals[i]) for col, vals in columns.items()}
-            fresh[(cand, doc.fingerprint)] = values
-            items.append((cand, doc.fingerprint, values))
+        for i, record in enumerate(batch):
+            key = (record.summary or "", docs_by_id[record.doc_id].fingerprint)
+            values = {col: vals[i] for col, vals in columns.items()}
+            fresh[key] = values
+            items.append((key[0], key[1], values))
         cache.put_scores(signature, items)
-        progress.advance(task, len(batch))
-    progress.finish(task)
+        progress.advance(f"{run.spec.name} {label}", len(batch))
     rows: list[tuple[str, str, str, float]] = []
-    for record, pair in zip(ok, pairs, strict=True):
-        if pair in cached:
-            values = cached[pair]
-            stats.scores_cached += 1
-        else:
-            values = fresh[pair]
-            stats.scores_computed += 1
-        rows.extend((record.doc_id, label, col, val) for col, val in values.items())
+    for plan in plans:
+        progress.finish(f"{run.spec.name} {plan.label}")
+        for record, pair in zip(plan.records, plan.pairs, strict=True):
+            hit = plan.cached.get(pair)
+            if hit is not None:
+                stats.scores_cached += 1
+            values = hit if hit is not None else fresh[pair]
+            stats.scores_computed += hit is None
+            rows.extend((record.doc_id, plan.label, col, val) for col, val in values.items())
     return rows
+
+
+def executor_or_local(executor: Executor | None) -> Executor:
+    """``executor``, or an in-process one."""
+    return executor if executor is not None else make_executor("local")
 
 
 def document_records(docs: Sequence[Document]) -> list[dict[str, Any]]:
@@ -236,7 +298,9 @@ def make_run_id(config: RunConfig, started: datetime) -> str:
     return f"{started:%Y%m%d-%H%M%S}-{stable_hash(config.to_dict(), 6)}"
 
 
-def run(config: RunConfig, progress: Progress | None = None, reference_set: ReferenceSet | None = None) -> Results:
+def run(
+    config: RunConfig, progress: Progress | None = None, reference_set: ReferenceSet | None = None
+) -> Results:
     """Summarize every document with every system, score with every metric, return Results."""
     progress = progress or NullProgress()
     started = datetime.now(UTC)
@@ -249,19 +313,21 @@ def run(config: RunConfig, progress: Progress | None = None, reference_set: Refe
         id_field=config.id_field,
         limit=config.limit,
     )
-    systems = build_systems(config.summarizers)
+    systems = build_systems(config.summarizers, seed=config.seed)
     metrics = build_metrics(config.metrics)
     stats = RunStats()
     docs = list(refset.documents)
-    docs_by_id = {d.id: d for d in docs}
     cache_path = (config.cache or default_cache_path()) if config.use_cache else None
     summary_rows: list[SummaryRecord] = []
     score_rows: list[tuple[str, str, str, float]] = []
-    with Cache(cache_path) as cache:
+    executor = make_executor(config.executor, config.workers, config.ray_address)
+    with Cache(cache_path) as cache, executor:
         per_system: dict[str, list[SummaryRecord]] = {}
         for system in systems:
             t = time.perf_counter()
-            per_system[system.label] = summarize_system(system, docs, cache, config.batch_size, progress, stats)
+            per_system[system.label] = summarize_system(
+                system, docs, cache, config.batch_size, progress, stats, executor
+            )
             stats.timings[f"summarize:{system.label}"] = time.perf_counter() - t
             summary_rows.extend(per_system[system.label])
         for metric_run in metrics:
@@ -269,13 +335,11 @@ def run(config: RunConfig, progress: Progress | None = None, reference_set: Refe
             prepare = getattr(metric_run.metric, "prepare", None)
             if callable(prepare):
                 prepare(docs)
-            for system in systems:
-                score_rows.extend(
-                    score_system(
-                        metric_run, system.label, per_system[system.label], docs_by_id,
-                        cache, config.batch_size, progress, stats,
-                    )
+            score_rows.extend(
+                score_metric(
+                    metric_run, per_system, docs, cache, config.batch_size, progress, stats, executor
                 )
+            )
             stats.timings[f"score:{metric_run.spec.name}"] = time.perf_counter() - t
     stats.timings["total"] = time.perf_counter() - t0
     for message in stats.warnings:
@@ -320,7 +384,7 @@ def _metadata(
             "signature": metric.signature(),
             "columns": list(columns() if callable(columns) else headline),
             "headline": list(headline),
-            "higher_is_better": bool(getattr(metric, "higher_is_better", True)),
+            "higher_is_better": getattr(metric, "higher_is_better", True),  # None: descriptive
         }
 
     return {

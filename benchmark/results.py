@@ -63,10 +63,18 @@ class Results:
         return [c for c in cols if c in present] or self.metric_columns
 
     def higher_is_better(self, column: str) -> bool:
+        """Direction of a column; descriptive columns (``null`` in metadata) count as higher."""
         for m in self.metadata.get("metrics", []):
             if column in m.get("columns", []):
-                return bool(m.get("higher_is_better", True))
+                return m.get("higher_is_better", True) is not False
         return True
+
+    def descriptive(self, column: str) -> bool:
+        """True for columns with no better direction (length, extractiveness): never "best"."""
+        for m in self.metadata.get("metrics", []):
+            if column in m.get("columns", []):
+                return "higher_is_better" in m and m["higher_is_better"] is None
+        return False
 
     def wide(self, column: str) -> pd.DataFrame:
         """One score column as a doc_id x system table."""

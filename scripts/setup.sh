@@ -15,4 +15,8 @@ fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -c constraints.txt torch==2.13.0
 .venv/bin/python -m pip install --quiet -c constraints.txt -e ".[${extras}]"
+if [[ "${1:-}" == "--dev" ]] && ! command -v chromium >/dev/null && [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+  # headless Chromium for the HTML report test (tests/reports/test_html.py)
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
 echo "sumbench installed in .venv ($(.venv/bin/sumbench --version))"

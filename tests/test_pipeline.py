@@ -130,3 +130,13 @@ def test_results_round_trip(tiny_set: Path, tmp_path: Path) -> None:
     assert loaded.metadata["dataset"]["fingerprint"] == results.metadata["dataset"]["fingerprint"]
     assert loaded.means().round(12).equals(results.means().round(12))
     assert loaded.metadata["metrics"][0]["signature"].startswith("metric:rouge|")
+
+
+def test_run_seed_reaches_seeded_summarizers(tiny_set: Path) -> None:
+    def summaries(seed: int, spec: str = "random:k=1") -> list[str]:
+        cfg = RunConfig(dataset=str(tiny_set), summarizers=(spec,), seed=seed, use_cache=False)
+        return list(run(cfg).summaries["summary"])
+
+    assert summaries(1) == summaries(1, "random:k=1,seed=1")
+    assert summaries(1) == summaries(2, "random:k=1,seed=1")  # an explicit seed wins
+    assert any(summaries(seed) != summaries(1) for seed in range(2, 8))

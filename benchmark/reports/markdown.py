@@ -1,4 +1,8 @@
-"""Markdown report: leaderboard of means (best in bold), how it was computed, example summaries."""
+"""Markdown report: leaderboard with CIs and significance, regressions, how it was computed.
+
+Fit for a pull-request comment and ``$GITHUB_STEP_SUMMARY`` (GitHub-flavoured tables; every
+``|`` inside a cell, signatures included, is escaped).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,8 @@ from typing import Any
 
 import jinja2
 
+from benchmark.analysis import Analysis, analyze
+from benchmark.compare import Comparison
 from benchmark.results import Results
 
 _ENV = jinja2.Environment(
@@ -26,6 +32,29 @@ def md_escape(text: str) -> str:
     return text
 
 
+def md_code(text: str) -> str:
+    """Inline code for a table cell: the ``|`` that would end the cell is escaped."""
+    return "`" + " ".join(str(text).split()).replace("`", "'").replace("|", "\\|") + "`"
+
+
+def fmt_ci(low: float, high: float) -> str:
+    """A CI on the x100 scale: ``[39.10, 43.40]``."""
+    return f"[{fmt_score(low)}, {fmt_score(high)}]"
+
+
+def fmt_delta(value: float) -> str:
+    """A signed change on the x100 scale."""
+    if value is None or math.isnan(value):
+        return "—"
+    return f"{100 * value:+.2f}"
+
+
+def fmt_p(value: float) -> str:
+    if value is None or math.isnan(value):
+        return "—"
+    return "<0.001" if value < 0.001 else f"{value:.3f}"
+
+
 def fmt_score(value: float) -> str:
     """Scores as percentages with two decimals (ROUGE tradition), NaN as an em dash."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -33,25 +62,32 @@ def fmt_score(value: float) -> str:
     return f"{100 * value:.2f}"
 
 
-def leaderboard_rows(results: Results) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of the means table; the best value of each column in bold."""
+def leaderboard_rows(results: Results, analysis: Analysis | None = None) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the means table; the best value of each column in bold.
+
+    With an ``analysis`` each cell also shows its CI, and a dagger marks a system that is
+    significantly below the best one.
+    """
     columns = results.headline_columns
     means = results.means()
     best: dict[str, float] = {}
     for col in columns:
-        if col in means:
+        if col in means and not results.descriptive(col):
             series = means[col].dropna()
             if len(series):
                 best[col] = series.max() if results.higher_is_better(col) else series.min()
     failed = {s["name"]: s.get("failed", 0) for s in results.metadata.get("systems", [])}
     rows = []
     for system in means.index:
-        row = [md_escape(system)]
+        row = [md_escape(str(system))]
         for col in columns:
-            value = means.at[system, col] if col in means else float("nan")
+            value = float(means[col].get(system, math.nan)) if col in means else math.nan
             cell = fmt_score(value)
             if col in best and not math.isnan(value) and math.isclose(value, best[col]):
                 cell = f"**{cell}**"
+            ci = analysis.ci(system, col) if analysis else None
+            if analysis and ci is not None:
+                cell += f" {fmt_ci(ci.low, ci.high)}" + (" †" if analysis.below_best(system, col) else "")
             row.append(cell)
         row.append(str(failed.get(system, 0)))
         rows.append(row)
@@ -71,7 +107,10 @@ def example_article(results: Results) -> dict[str, Any] | None:
     return {
         "doc_id": doc_id,
         "summaries": [
-            (md_escape(r.system), md_escape(r.summary) if isinstance(r.summary, str) else f"(failed: {r.error})")
+            (
+                md_escape(str(r.system)),
+                md_escape(r.summary) if isinstance(r.summary, str) else f"(failed: {r.error})",
+            )
             for r in rows.itertuples()
         ],
     }
@@ -80,17 +119,66 @@ def example_article(results: Results) -> dict[str, Any] | None:
 def failures(results: Results, limit: int = 20) -> list[tuple[str, str, str]]:
     frame = results.summaries
     bad = frame[frame["error"].notna()] if len(frame) else frame
-    return [(md_escape(r.system), md_escape(r.doc_id), md_escape(r.error)) for r in bad.head(limit).itertuples()]
+    return [
+        (md_escape(str(r.system)), md_escape(str(r.doc_id)), md_escape(str(r.error)))
+        for r in bad.head(limit).itertuples()
+    ]
 
 
-def render_markdown(results: Results) -> str:
-    """The full Markdown report of a run."""
-    header, rows = leaderboard_rows(results)
+def pair_rows(analysis: Analysis) -> list[list[str]]:
+    """One row per pair of systems and metric: difference, its CI, d_z and adjusted p-values."""
+    return [
+        [
+            p.metric, md_escape(p.a), md_escape(p.b), fmt_delta(p.test.diff.mean),
+            f"[{fmt_delta(p.test.diff.low)}, {fmt_delta(p.test.diff.high)}]",
+            "—" if math.isnan(p.test.d_z) else f"{p.test.d_z:.2f}",
+            fmt_p(p.p_adjusted), fmt_p(p.p_bootstrap_adjusted), "yes" if p.significant else "no",
+        ]
+        for p in analysis.pairs
+    ]
+
+
+def change_rows(comparison: Comparison) -> list[list[str]]:
+    """One row per system and metric of a comparison; regressions flagged."""
+    rows = []
+    for c in comparison.changes:
+        verdict = "improved" if c.significant else "no significant change"
+        if c.regression:
+            verdict = "**regression**"
+        rows.append([
+            md_escape(c.system), c.metric, fmt_score(c.base_mean), fmt_score(c.new_mean),
+            fmt_delta(c.test.diff.mean), f"[{fmt_delta(c.test.diff.low)}, {fmt_delta(c.test.diff.high)}]",
+            fmt_p(c.p_adjusted), verdict,
+        ])
+    return rows
+
+
+def render_markdown(
+    results: Results, comparison: Comparison | None = None, analysis: Analysis | None = None
+) -> str:
+    """The full Markdown report of a run; with ``comparison``, its changes against a baseline."""
+    analysis = analysis or analyze(results)
+    header, rows = leaderboard_rows(results, analysis)
     meta = results.metadata
     return _ENV.get_template("report.md.j2").render(
         meta=meta,
         header=header,
         rows=rows,
+        analysis=analysis,
+        pairs=pair_rows(analysis),
+        comparison=comparison,
+        changes=change_rows(comparison) if comparison else [],
+        regressions=[(md_escape(c.system), c.metric, f"{c.drop_points:.2f}") for c in comparison.regressions]
+        if comparison else [],
+        metric_signatures=[
+            (md_escape(m["name"]), md_code(m.get("signature", ""))) for m in meta.get("metrics", [])
+        ],
+        systems=[
+            {**s, "name": md_escape(s["name"]), "spec": md_code(s.get("spec", "")),
+             "fingerprint": md_code(s.get("fingerprint", ""))}
+            for s in meta.get("systems", [])
+        ],
+        stats_signature=md_code(analysis.options.signature()),
         example=example_article(results),
         failures=failures(results),
         n_failed=int(results.summaries["error"].notna().sum()) if len(results.summaries) else 0,

@@ -42,11 +42,14 @@ class SummarizerBase:
 
     Subclasses are ``@dataclass(frozen=True)`` classes with a ``name`` and a ``version``
     (bump it when the output for the same options changes), and implement
-    ``summarize_one`` or ``summarize``.
+    ``summarize_one`` or ``summarize``. Set ``parallel_safe = True`` on pure-Python
+    summarizers that may be copied into worker processes (``--workers``); leave it unset
+    on those that hold a model, which then run in the main process only.
     """
 
     name: ClassVar[str] = ""
     version: ClassVar[str] = "1"
+    parallel_safe: ClassVar[bool] = False
 
     def options(self) -> dict[str, Any]:
         """Every option that changes the output."""

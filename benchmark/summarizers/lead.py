@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from benchmark.documents import Document
 from benchmark.summarizers.base import SummarizerBase
-from benchmark.text import split_sentences
+from benchmark.text import SPLITTER_SIGNATURE, split_sentences
 
 
 @dataclass(frozen=True)
@@ -16,12 +16,16 @@ class Lead(SummarizerBase):
 
     name: ClassVar[str] = "lead"
     version: ClassVar[str] = "1"
+    parallel_safe: ClassVar[bool] = True
 
     k: int = 3
 
     def __post_init__(self) -> None:
         if self.k < 1:
             raise ValueError(f"k must be at least 1, got {self.k}")
+
+    def fingerprint_extra(self) -> dict[str, str]:
+        return {"splitter": SPLITTER_SIGNATURE}
 
     def summarize_one(self, doc: Document) -> str:
         return " ".join(split_sentences(doc.text)[: self.k])

@@ -1,0 +1,206 @@
+"""HTML report: one self-contained file (inline CSS and SVG, no script, no external URL).
+
+Leaderboard with CIs and significance markers, a bar chart with error bars per metric,
+per-document score distributions, length against score, the pairwise significance matrix
+and a drill-down per article with its references and every summary, the words in bigrams
+shared with a reference highlighted. The template autoescapes; the only markup inserted
+as-is is matplotlib's SVG and the highlighter's output, both built from escaped text.
+A Content-Security-Policy forbids scripts and remote loads even if something slipped.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+import numpy as np
+from markupsafe import Markup
+
+from benchmark.analysis import Analysis, analyze
+from benchmark.reports import plots
+from benchmark.reports.highlight import N as NGRAM_N
+from benchmark.reports.highlight import shared_bigram_marks
+from benchmark.reports.markdown import fmt_ci, fmt_delta, fmt_p, fmt_score
+from benchmark.results import Results
+from benchmark.text import count_words
+
+MAX_DOCUMENTS = 200
+
+_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("benchmark.reports", "templates"),
+    autoescape=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    undefined=jinja2.StrictUndefined,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One leaderboard cell."""
+
+    mean: str
+    ci: str
+    best: bool
+    below_best: bool
+
+
+def _values(results: Results, analysis: Analysis) -> dict[tuple[str, str], np.ndarray]:
+    out = {}
+    for metric in analysis.columns:
+        wide = results.wide(metric)
+        for system in analysis.systems:
+            out[(system, metric)] = wide[system].dropna().to_numpy() if system in wide else np.array([])
+    return out
+
+
+def _length_points(
+    results: Results, analysis: Analysis
+) -> dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]:
+    ok = results.summaries[results.summaries["error"].isna()] if len(results.summaries) else results.summaries
+    lengths = {
+        (str(r.system), str(r.doc_id)): count_words(r.summary)
+        for r in ok.itertuples()
+        if isinstance(r.summary, str)
+    }
+    points = {}
+    for metric in analysis.columns:
+        wide = results.wide(metric)
+        for system in analysis.systems:
+            if system not in wide:
+                continue
+            series = wide[system].dropna()
+            keep = [(lengths[(system, str(d))], v) for d, v in series.items() if (system, str(d)) in lengths]
+            points[(system, metric)] = (np.array([k for k, _ in keep]), np.array([v for _, v in keep]))
+    return points
+
+
+def leaderboard(analysis: Analysis) -> list[tuple[str, list[Cell]]]:
+    rows = []
+    for system in analysis.systems:
+        cells = []
+        for metric in analysis.columns:
+            ci = analysis.ci(system, metric)
+            if ci is None:
+                cells.append(Cell("—", "", False, False))
+                continue
+            cells.append(
+                Cell(
+                    fmt_score(ci.mean),
+                    fmt_ci(ci.low, ci.high),
+                    analysis.best(metric) == system,
+                    analysis.below_best(system, metric),
+                )
+            )
+        rows.append((system, cells))
+    return rows
+
+
+def significance_matrix(analysis: Analysis, metric: str) -> list[tuple[str, list[dict[str, str] | None]]]:
+    """Rows a, columns b: the difference a - b x100, its adjusted p and a CSS class."""
+    rows = []
+    for a in analysis.systems:
+        cells: list[dict[str, str] | None] = []
+        for b in analysis.systems:
+            pair = analysis.pair(metric, a, b) if a != b else None
+            if pair is None:
+                cells.append(None)
+                continue
+            better = (
+                pair.test.diff.mean > 0
+                if analysis.higher_is_better.get(metric, True)
+                else pair.test.diff.mean < 0
+            )
+            cls = ("sig-better" if better else "sig-worse") if pair.significant else "ns"
+            cells.append({"diff": fmt_delta(pair.test.diff.mean), "p": fmt_p(pair.p_adjusted), "cls": cls})
+        rows.append((a, cells))
+    return rows
+
+
+def drilldown(results: Results, analysis: Analysis, limit: int) -> list[dict[str, Any]]:
+    """Per article: text, references, and every system's summary (highlighted) with its scores."""
+    documents = {d["id"]: d for d in results.documents}
+    order = list(documents) or list(dict.fromkeys(results.summaries["doc_id"]))
+    scores = (
+        results.scores.set_index(["doc_id", "system", "metric"])["value"] if len(results.scores) else None
+    )
+    out = []
+    for doc_id in order[:limit]:
+        doc = documents.get(doc_id, {})
+        refs = [str(r) for r in doc.get("references", [])]
+        rows = results.summaries[results.summaries["doc_id"] == doc_id]
+        systems = []
+        for r in rows.itertuples():
+            summary = r.summary if isinstance(r.summary, str) else None
+            cells = []
+            for metric in analysis.columns:
+                key = (doc_id, r.system, metric)
+                value = float(scores[key]) if scores is not None and key in scores.index else math.nan
+                cells.append(fmt_score(value))
+            systems.append(
+                {
+                    "name": r.system,
+                    "summary": shared_bigram_marks(summary, refs) if summary is not None else None,
+                    "error": None if summary is not None else str(r.error),
+                    "scores": cells,
+                }
+            )
+        out.append(
+            {
+                "id": doc_id,
+                "title": doc.get("title"),
+                "text": doc.get("text"),
+                "references": refs,
+                "systems": systems,
+            }
+        )
+    return out
+
+
+def render_html(
+    results: Results, analysis: Analysis | None = None, max_documents: int = MAX_DOCUMENTS
+) -> str:
+    """The full HTML report of a run as one string."""
+    analysis = analysis or analyze(results)
+    values = _values(results, analysis)
+    has_scores = bool(analysis.systems and analysis.columns)
+    bars = (
+        [
+            (
+                m,
+                Markup(
+                    plots.bar_chart(m, analysis.systems, [analysis.cis[(s, m)] for s in analysis.systems])
+                ),
+            )
+            for m in analysis.columns
+        ]
+        if has_scores
+        else []
+    )
+    n_docs = len(results.documents) or results.summaries["doc_id"].nunique()
+    return _ENV.get_template("report.html.j2").render(
+        meta=results.metadata,
+        analysis=analysis,
+        level=f"{100 * analysis.options.level:g}",
+        leaderboard=leaderboard(analysis),
+        failed={s["name"]: s.get("failed", 0) for s in results.metadata.get("systems", [])},
+        bars=bars,
+        distributions=Markup(plots.distributions(analysis.columns, analysis.systems, values))
+        if has_scores
+        else None,
+        lengths=Markup(
+            plots.length_scatter(analysis.columns, analysis.systems, _length_points(results, analysis))
+        )
+        if has_scores
+        else None,
+        matrices=[(m, significance_matrix(analysis, m)) for m in analysis.columns]
+        if len(analysis.systems) > 1
+        else [],
+        documents=drilldown(results, analysis, max_documents),
+        n_documents=n_docs,
+        max_documents=max_documents,
+        has_texts=bool(results.documents),
+        ngram_n=NGRAM_N,
+    )

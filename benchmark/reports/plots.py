@@ -1,0 +1,94 @@
+"""Charts for the HTML report: matplotlib figures rendered to inline SVG.
+
+matplotlib draws them because the report must work offline and without JavaScript: SVG is
+text that sits inside the HTML, prints and zooms cleanly, and is byte-for-byte reproducible
+(fixed ``svg.hashsalt``, no date in the metadata). No pyplot and no GUI backend: each
+chart is a plain ``Figure`` saved through matplotlib's SVG writer. Text stays text
+(``svg.fonttype = none``) and is XML-escaped by matplotlib.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from collections.abc import Sequence
+
+import matplotlib as mpl
+import numpy as np
+from matplotlib.figure import Figure
+
+from benchmark.stats import Interval
+
+_METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.DOTALL)
+PALETTE = ("#4269d0", "#efb118", "#ff725c", "#6cc5b0", "#3ca951", "#ff8ab7", "#a463f2", "#97bbf5", "#9c6b4e")
+
+
+def color(index: int) -> str:
+    return PALETTE[index % len(PALETTE)]
+
+
+def to_svg(fig: Figure, salt: str) -> str:
+    """The figure as an ``<svg>`` element (no XML prolog), reproducible for the same input."""
+    buffer = io.StringIO()
+    with mpl.rc_context({"svg.hashsalt": f"sumbench-{salt}", "svg.fonttype": "none"}):
+        fig.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    text = buffer.getvalue()
+    text = _METADATA.sub("", text[text.index("<svg") :])
+    return text.strip()
+
+
+def bar_chart(metric: str, systems: Sequence[str], cis: Sequence[Interval]) -> str:
+    """Mean x100 per system with its CI as an error bar."""
+    fig = Figure(figsize=(max(3.2, 0.9 * len(systems) + 1.2), 2.8))
+    ax = fig.add_subplot()
+    means = np.array([100 * ci.mean for ci in cis])
+    lows = np.array([100 * ci.low if not math.isnan(ci.low) else 100 * ci.mean for ci in cis])
+    highs = np.array([100 * ci.high if not math.isnan(ci.high) else 100 * ci.mean for ci in cis])
+    x = np.arange(len(systems))
+    ax.bar(x, means, color=[color(i) for i in range(len(systems))], width=0.6)
+    ax.errorbar(x, means, yerr=[means - lows, highs - means], fmt="none", ecolor="#222", capsize=4, lw=1)
+    ax.set_xticks(
+        x, list(systems), rotation=20 if len(systems) > 4 else 0, ha="right" if len(systems) > 4 else "center"
+    )
+    ax.set_title(f"{metric} (×100, 95% CI)", fontsize=10)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(axis="y", alpha=0.3)
+    return to_svg(fig, f"bar-{metric}")
+
+
+def distributions(
+    columns: Sequence[str], systems: Sequence[str], values: dict[tuple[str, str], np.ndarray]
+) -> str:
+    """Per-document scores x100: a box plot and the points, one panel per metric."""
+    fig = Figure(figsize=(max(4.0, 2.2 * len(columns) + 0.4 * len(systems)), 3.0))
+    axes = fig.subplots(1, len(columns), squeeze=False)[0]
+    rng = np.random.default_rng(0)
+    for ax, metric in zip(axes, columns, strict=True):
+        data = [100 * values.get((s, metric), np.array([])) for s in systems]
+        ax.boxplot(data, tick_labels=list(systems), showfliers=False, widths=0.5)
+        for i, points in enumerate(data):
+            ax.scatter(i + 1 + rng.uniform(-0.15, 0.15, len(points)), points, s=6, alpha=0.6, color=color(i))
+        ax.set_title(metric, fontsize=10)
+        ax.tick_params(axis="x", labelrotation=30 if len(systems) > 2 else 0)
+        ax.spines[["top", "right"]].set_visible(False)
+    return to_svg(fig, "distributions")
+
+
+def length_scatter(
+    columns: Sequence[str],
+    systems: Sequence[str],
+    points: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]],
+) -> str:
+    """Summary length in words against score x100, one panel per metric, one colour per system."""
+    fig = Figure(figsize=(max(4.0, 2.6 * len(columns)), 3.0))
+    axes = fig.subplots(1, len(columns), squeeze=False, sharex=True)[0]
+    for ax, metric in zip(axes, columns, strict=True):
+        for i, system in enumerate(systems):
+            x, y = points.get((system, metric), (np.array([]), np.array([])))
+            ax.scatter(x, 100 * y, s=8, alpha=0.7, color=color(i), label=system)
+        ax.set_title(metric, fontsize=10)
+        ax.set_xlabel("summary length (words)", fontsize=8)
+        ax.spines[["top", "right"]].set_visible(False)
+    axes[0].legend(fontsize=7, frameon=False)
+    return to_svg(fig, "length")

@@ -1,0 +1,38 @@
+"""Rich tables for the terminal: a comparison of two runs."""
+
+from __future__ import annotations
+
+from rich.table import Table
+
+from benchmark.compare import Comparison
+from benchmark.reports.markdown import fmt_delta, fmt_p, fmt_score
+
+
+def comparison_table(comparison: Comparison) -> Table:
+    """Per system and metric: base, new, change with CI, adjusted p and a verdict."""
+    level = f"{100 * comparison.options.level:g}%"
+    table = Table(
+        title=f"{comparison.new_run} vs {comparison.base_run}: change ×100 on "
+        f"{comparison.shared_documents} shared documents"
+    )
+    for col in ("system", "metric", "base", "new", "change", f"{level} CI", "p (Holm)", "verdict"):
+        table.add_column(col, justify="left" if col in ("system", "metric", "verdict") else "right")
+    for c in comparison.changes:
+        if c.regression:
+            verdict = "[bold red]regression[/]"
+        elif c.significant:
+            verdict = "[green]improved[/]"
+        else:
+            verdict = "n.s."
+        diff = c.test.diff
+        table.add_row(
+            c.system,
+            c.metric,
+            fmt_score(c.base_mean),
+            fmt_score(c.new_mean),
+            fmt_delta(diff.mean),
+            f"[{fmt_delta(diff.low)}, {fmt_delta(diff.high)}]",
+            fmt_p(c.p_adjusted),
+            verdict,
+        )
+    return table
