@@ -41,6 +41,11 @@ class Analysis:
     cis: dict[tuple[str, str], Interval] = field(default_factory=dict)
     pairs: tuple[PairResult, ...] = ()
     higher_is_better: dict[str, bool] = field(default_factory=dict)
+    scales: dict[str, float] = field(default_factory=dict)
+
+    def scale(self, metric: str) -> float:
+        """Display factor of a column (100 for fractions, 1 for counts)."""
+        return self.scales.get(metric, 100.0)
 
     def ci(self, system: str, metric: str) -> Interval | None:
         return self.cis.get((system, metric))
@@ -167,4 +172,5 @@ def analyze(
         cis=cis,
         pairs=tuple(pairs),
         higher_is_better={c: results.higher_is_better(c) for c in cols},
+        scales={c: results.scale(c) for c in cols},
     )

@@ -96,8 +96,8 @@ def run(
     ] = None,
     ray_address: Annotated[
         str | None,
-        typer.Option(help="Ray cluster to join, e.g. ray://head:10001 or auto (default: start a local "
-                     "Ray with --workers CPUs)."),
+        typer.Option(help="Ray cluster to join: auto (the cluster this machine belongs to) or "
+                     "HEAD:6379 (default: start a local Ray with --workers CPUs)."),
     ] = None,
     bootstrap: Annotated[
         int | None, typer.Option(help="Bootstrap/randomization resamples for CIs and tests (default 1000).")
@@ -157,7 +157,7 @@ def _print_leaderboard(results: object) -> None:
 
     assert isinstance(results, Results)
     means = results.means()
-    table = Table(title=f"{results.metadata['dataset']['name']}: mean scores ×100")
+    table = Table(title=f"{results.metadata['dataset']['name']}: mean scores (fractions ×100)")
     table.add_column("system")
     columns = results.headline_columns
     for col in columns:
@@ -165,7 +165,7 @@ def _print_leaderboard(results: object) -> None:
     table.add_column("failed", justify="right")
     failed = {s["name"]: s["failed"] for s in results.metadata["systems"]}
     for system in means.index:
-        table.add_row(system, *[fmt_score(float(means.at[system, c])) for c in columns], str(failed.get(system, 0)))
+        table.add_row(system, *[fmt_score(float(means.at[system, c]), results.scale(c)) for c in columns], str(failed.get(system, 0)))
     console.print(table)
 
 
@@ -321,24 +321,35 @@ def meta_eval(
                                          "judgments file and one *_docs.jsonl reference set.")],
     docs: Annotated[Path | None, typer.Option(help="Reference set with the judged documents "
                                               "(default: the *_docs.jsonl beside FILE).")] = None,
-    metric: Annotated[list[str] | None, typer.Option("--metric", "-m", help="Metric spec; repeatable "
-                                                     "(default: rouge:multi_ref=mean and bertscore).")] = None,
+    metric: Annotated[
+        list[str] | None,
+        typer.Option("--metric", "-m", help="Metric spec; repeatable "
+                     "(default: rouge:multi_ref=mean and bertscore)."),
+    ] = None,
     human: Annotated[list[str] | None, typer.Option("--human", help="Human score column; repeatable "
                                                     "(default: every numeric column).")] = None,
     doc_field: Annotated[str, typer.Option(help="Judgments field with the document id.")] = "doc_id",
     system_field: Annotated[str, typer.Option(help="Judgments field with the system id.")] = "system_id",
-    output_field: Annotated[str, typer.Option(help="Judgments field with the system's summary.")] = "system_output",
+    output_field: Annotated[
+        str, typer.Option(help="Judgments field with the system's summary.")
+    ] = "system_output",
     text_field: TextFieldOpt = None,
     ref_field: RefFieldOpt = None,
     bootstrap: Annotated[int, typer.Option(help="Bootstrap resamples of documents (0: no CIs).")] = 1000,
     seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = 0,
-    all_columns: Annotated[bool, typer.Option("--all-columns", help="Every metric column, not only headlines.")] = False,
-    json_out: Annotated[Path | None, typer.Option("--json", help="Write every correlation as JSON here.")] = None,
-    cache: Annotated[Path | None, typer.Option(help="Cache file (default $SUMBENCH_CACHE or ~/.cache/sumbench).")] = None,
+    all_columns: Annotated[
+        bool, typer.Option("--all-columns", help="Every metric column, not only headlines.")
+    ] = False,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write every correlation as JSON here.")
+    ] = None,
+    cache: Annotated[
+        Path | None, typer.Option(help="Cache file (default $SUMBENCH_CACHE or ~/.cache/sumbench).")
+    ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Compute everything; keep nothing.")] = False,
     plugin: PluginOpt = None,
 ) -> None:
-    """Correlate metrics with human judgments: summary- and system-level Pearson, Spearman, Kendall with CIs.
+    """Correlate metrics with human judgments: Pearson, Spearman, Kendall at summary and system level.
 
     Example: sumbench meta-eval ../shared/data/summeval --metric rouge:multi_ref=mean --json meta.json
     """
@@ -353,7 +364,8 @@ def meta_eval(
 
     load_plugins(list(plugin or ()))
     path, docs_path = locate(file, docs)
-    judgments = load_judgments(path, JudgmentFields(doc_field, system_field, output_field, tuple(human or ())))
+    fields = JudgmentFields(doc_field, system_field, output_field, tuple(human or ()))
+    judgments = load_judgments(path, fields)
     refset = load_documents(docs_path, judgments, text_field=text_field, ref_field=ref_field)
     with Cache(None if no_cache else (cache or default_cache_path())) as store:
         result = meta_evaluate(judgments, refset, tuple(metric or DEFAULT_METRICS), cache=store,

@@ -32,6 +32,7 @@ class Change:
     test: PairedTest
     p_adjusted: float
     significant: bool
+    scale: float = 100.0
 
     @property
     def worse(self) -> bool:
@@ -44,9 +45,9 @@ class Change:
 
     @property
     def drop_points(self) -> float:
-        """How much worse NEW is than BASE, in points (x100); negative for an improvement."""
+        """How much worse NEW is than BASE, in display points (x100 for fractions); negative if better."""
         delta = self.test.diff.mean
-        return 100 * (-delta if self.higher_is_better else delta)
+        return self.scale * (-delta if self.higher_is_better else delta)
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,7 @@ def compare_results(
                     test,
                     float(adj),
                     significant,
+                    new.scale(metric),
                 )
             )
     return Comparison(

@@ -23,6 +23,14 @@ def parse_threshold(text: str) -> tuple[str, float]:
     return name.strip(), value / 100 if value > 1 else value
 
 
+def validate_thresholds(thresholds: list[str], columns: list[str]) -> None:
+    """Reject malformed gates or unknown metric columns before any work is done."""
+    for text in thresholds:
+        column, _ = parse_threshold(text)
+        if column not in columns:
+            raise ConfigError(f"--fail-under names unknown metric {column!r}; known: {', '.join(columns)}")
+
+
 def check_fail_under(results: Results, thresholds: list[str]) -> None:
     """Raise GateFailed when any system's mean of a metric is below its threshold."""
     means = results.means()
@@ -74,8 +82,9 @@ def check_max_drop(comparison: Comparison, limits: list[str], *, require_signifi
                 diff = change.test.diff
                 failures.append(
                     f"FAIL {change.system}: {column} dropped {change.drop_points:.2f} points "
-                    f"({100 * change.base_mean:.2f} -> {100 * change.new_mean:.2f}; change CI "
-                    f"[{100 * diff.low:+.2f}, {100 * diff.high:+.2f}], p={change.p_adjusted:.4f}) "
+                    f"({change.scale * change.base_mean:.2f} -> {change.scale * change.new_mean:.2f}; change CI "
+                    f"[{change.scale * diff.low:+.2f}, {change.scale * diff.high:+.2f}], "
+                    f"p={change.p_adjusted:.4f}) "
                     f"> {points:g}"
                 )
     if failures:

@@ -95,6 +95,12 @@ def build_systems(specs: Sequence[str], seed: int | None = None) -> list[System]
     return systems
 
 
+def metric_columns(metric: Metric) -> list[str]:
+    """Every column a metric returns (its ``columns()``, else its headline)."""
+    columns = getattr(metric, "columns", None)
+    return list(columns() if callable(columns) else getattr(metric, "headline", ()))
+
+
 def build_metrics(specs: Sequence[str]) -> list[MetricRun]:
     """Resolve metric specs through the registry."""
     runs = []
@@ -219,10 +225,10 @@ def score_metric(
 ) -> list[tuple[str, str, str, float]]:
     """Per-document scores ``(doc_id, system, column, value)`` of every system under one metric.
 
-    Work goes out one document batch at a time, every system's candidates for that batch
-    together, so what a metric derives from a document (tokenized or embedded references)
-    is reused across systems while it is still memoised. Each finished batch is written to
-    the cache as it arrives; the rows come back in document order.
+    Work goes out one document batch at a time, with every system's candidates for that
+    batch in one call, so what a metric derives from a document (tokenized or embedded
+    references) is reused across systems, also in a worker process. Each finished batch is
+    written to the cache as it arrives; the rows come back in document order.
     """
     signature = run.metric.signature()
     position = {d.id: i for i, d in enumerate(docs)}
@@ -233,24 +239,25 @@ def score_metric(
         pairs = [(r.summary or "", docs_by_id[r.doc_id].fingerprint) for r in ok]
         plans.append(_ScorePlan(label, ok, pairs, cache.get_scores(signature, pairs)))
         progress.start(f"{run.spec.name} {label}", len(ok))
-    tasks: list[tuple[str, list[SummaryRecord]]] = []
+    by_batch: dict[int, list[SummaryRecord]] = {}
     for plan in plans:
         todo = [r for r, pair in zip(plan.records, plan.pairs, strict=True) if pair not in plan.cached]
         progress.advance(f"{run.spec.name} {plan.label}", len(plan.records) - len(todo))
-        for start in range(0, len(todo), batch_size):
-            tasks.append((plan.label, todo[start : start + batch_size]))
-    tasks.sort(key=lambda t: position[t[1][0].doc_id] // batch_size)  # stable: systems stay in order
+        for record in todo:
+            by_batch.setdefault(position[record.doc_id] // batch_size, []).append(record)
+    tasks = [by_batch[key] for key in sorted(by_batch)]
     arguments = (
         (run.metric, run.spec.name, [r.summary or "" for r in batch], [docs_by_id[r.doc_id] for r in batch])
-        for _, batch in tasks
+        for batch in tasks
     )
     fresh: dict[tuple[str, str], dict[str, float]] = {}
     for index, (columns, caught) in executor_or_local(executor).imap(
         score_batch, arguments, parallel=parallel_safe(run.metric)
     ):
-        label, batch = tasks[index]
+        batch = tasks[index]
+        labels = ", ".join(dict.fromkeys(r.system for r in batch))
         for text in caught:
-            message = f"{run.spec.name} ({label}): {text}"
+            message = f"{run.spec.name} ({labels}): {text}"
             if message not in stats.warnings:
                 stats.warnings.append(message)
         items = []
@@ -259,8 +266,8 @@ def score_metric(
             values = {col: vals[i] for col, vals in columns.items()}
             fresh[key] = values
             items.append((key[0], key[1], values))
+            progress.advance(f"{run.spec.name} {record.system}", 1)
         cache.put_scores(signature, items)
-        progress.advance(f"{run.spec.name} {label}", len(batch))
     rows: list[tuple[str, str, str, float]] = []
     for plan in plans:
         progress.finish(f"{run.spec.name} {plan.label}")
@@ -315,6 +322,10 @@ def run(
     )
     systems = build_systems(config.summarizers, seed=config.seed)
     metrics = build_metrics(config.metrics)
+    if config.fail_under:
+        from benchmark.gate import validate_thresholds
+
+        validate_thresholds(list(config.fail_under), [c for m in metrics for c in metric_columns(m.metric)])
     stats = RunStats()
     docs = list(refset.documents)
     cache_path = (config.cache or default_cache_path()) if config.use_cache else None
@@ -376,13 +387,15 @@ def _metadata(
 
     def metric_meta(run_: MetricRun) -> dict[str, Any]:
         metric = run_.metric
-        columns = getattr(metric, "columns", None)
         headline = tuple(getattr(metric, "headline", ()))
         return {
             "name": run_.spec.name,
             "spec": str(run_.spec),
             "signature": metric.signature(),
-            "columns": list(columns() if callable(columns) else headline),
+            "columns": metric_columns(metric),
+            "scales": {c: metric.display_scale(c) for c in metric_columns(metric)}
+            if callable(getattr(metric, "display_scale", None))
+            else {},
             "headline": list(headline),
             "higher_is_better": getattr(metric, "higher_is_better", True),  # None: descriptive
         }

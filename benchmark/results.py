@@ -69,6 +69,13 @@ class Results:
                 return m.get("higher_is_better", True) is not False
         return True
 
+    def scale(self, column: str) -> float:
+        """Factor reports show ``column`` with (100 for fractions, 1 for counts; default 100)."""
+        for m in self.metadata.get("metrics", []):
+            if column in m.get("columns", []):
+                return float(m.get("scales", {}).get(column, 100.0))
+        return 100.0
+
     def descriptive(self, column: str) -> bool:
         """True for columns with no better direction (length, extractiveness): never "best"."""
         for m in self.metadata.get("metrics", []):

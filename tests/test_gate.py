@@ -90,3 +90,10 @@ def test_max_drop_needs_significance_unless_any_drop() -> None:
 def test_bad_max_drop_is_a_config_error(text: str) -> None:
     with pytest.raises(ConfigError):
         parse_max_drop(text)
+
+
+def test_unknown_fail_under_metric_is_rejected_before_any_work(tiny_set: Path) -> None:
+    proc = run_cli("run", "--dataset", str(tiny_set), "-s", "lead", "-m", "rouge", "--fail-under", "rouge9_f=0.1")
+    assert proc.returncode == 2
+    assert "unknown metric 'rouge9_f'" in proc.stderr
+    assert "summarize" not in proc.stderr  # no progress bar: nothing ran

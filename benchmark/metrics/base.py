@@ -36,12 +36,14 @@ class MetricBase:
 
     ``headline`` names the columns a leaderboard shows; ``prepare`` is called once per run
     with every document before any scoring (embed references once, compute idf, ...).
+    ``parallel_safe = True`` lets pure-Python metrics run in worker processes (``--workers``).
     """
 
     name: ClassVar[str] = ""
     version: ClassVar[str] = "1"
+    parallel_safe: ClassVar[bool] = False
     headline: ClassVar[tuple[str, ...]] = ()
-    higher_is_better: ClassVar[bool] = True
+    higher_is_better: ClassVar[bool | None] = True  # None: descriptive, no "best"
 
     def signature_fields(self) -> list[tuple[str, Any]]:
         """Ordered ``(key, value)`` pairs; override to add library versions and models."""
@@ -56,6 +58,10 @@ class MetricBase:
     def columns(self) -> tuple[str, ...]:
         """Every column ``score`` returns (headline first); default: the headline."""
         return self.headline
+
+    def display_scale(self, column: str) -> float:
+        """Factor reports show a column with: 100 for fractions (ROUGE tradition), 1 for counts."""
+        return 100.0
 
     def prepare(self, documents: Sequence[Document]) -> None:
         """Called once per run with all documents before scoring."""

@@ -48,6 +48,7 @@ class Rouge(MetricBase):
 
     name: ClassVar[str] = "rouge"
     version: ClassVar[str] = "1"
+    parallel_safe: ClassVar[bool] = True
     headline: ClassVar[tuple[str, ...]] = ("rouge1_f", "rouge2_f", "rougeL_f", "rougeLsum_f")
 
     stemmer: bool = True

@@ -14,6 +14,7 @@ from nltk.stem import porter
 _STEMMER = porter.PorterStemmer("ORIGINAL_ALGORITHM")
 _ASCII_WORD = re.compile(r"^[a-z]+$")
 _UNICODE_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+_NON_WORD = re.compile(r"[\W_]", re.UNICODE)
 _DEFAULT_KEPT = re.compile(r"[a-z0-9]+")
 _ALNUM_RUN = re.compile(r"[^\W_]+")  # exactly str.isalnum() characters
 
@@ -36,8 +37,22 @@ def _is_cjk(char: str) -> bool:
     )
 
 
+@lru_cache(maxsize=256)
+def _token_pattern(marks: str) -> re.Pattern[str]:
+    """Letters and digits, plus the given combining marks (which ``\\w`` leaves out)."""
+    return re.compile(f"(?:[^\\W_]|[{re.escape(marks)}])+") if marks else _UNICODE_TOKEN
+
+
+def unicode_words(text: str) -> list[str]:
+    """Runs of letters, digits and combining marks: Devanagari vowel signs or Arabic harakat
+    stay inside their word instead of splitting it."""
+    marks = "".join(sorted(c for c in set(_NON_WORD.findall(text)) if unicodedata.category(c)[0] == "M"))
+    return _token_pattern(marks).findall(text)
+
+
 class UnicodeTokenizer:
-    """Lower-cased Unicode letters and digits; CJK as single characters; English-only stemming.
+    """Lower-cased Unicode letters, digits and combining marks; CJK as single characters;
+    English-only stemming.
 
     Tokens made only of ASCII letters are stemmed with rouge-score's rule when ``use_stemmer``
     is on; every other script is left as it is.
@@ -49,7 +64,7 @@ class UnicodeTokenizer:
     def tokenize(self, text: str) -> list[str]:
         text = unicodedata.normalize("NFKC", text).lower()
         tokens: list[str] = []
-        for match in _UNICODE_TOKEN.findall(text):
+        for match in unicode_words(text):
             if any(_is_cjk(c) for c in match):
                 run = ""
                 for char in match:

@@ -88,8 +88,8 @@ def leaderboard(analysis: Analysis) -> list[tuple[str, list[Cell]]]:
                 continue
             cells.append(
                 Cell(
-                    fmt_score(ci.mean),
-                    fmt_ci(ci.low, ci.high),
+                    fmt_score(ci.mean, analysis.scale(metric)),
+                    fmt_ci(ci.low, ci.high, analysis.scale(metric)),
                     analysis.best(metric) == system,
                     analysis.below_best(system, metric),
                 )
@@ -114,7 +114,13 @@ def significance_matrix(analysis: Analysis, metric: str) -> list[tuple[str, list
                 else pair.test.diff.mean < 0
             )
             cls = ("sig-better" if better else "sig-worse") if pair.significant else "ns"
-            cells.append({"diff": fmt_delta(pair.test.diff.mean), "p": fmt_p(pair.p_adjusted), "cls": cls})
+            cells.append(
+                {
+                    "diff": fmt_delta(pair.test.diff.mean, analysis.scale(metric)),
+                    "p": fmt_p(pair.p_adjusted),
+                    "cls": cls,
+                }
+            )
         rows.append((a, cells))
     return rows
 
@@ -138,7 +144,7 @@ def drilldown(results: Results, analysis: Analysis, limit: int) -> list[dict[str
             for metric in analysis.columns:
                 key = (doc_id, r.system, metric)
                 value = float(scores[key]) if scores is not None and key in scores.index else math.nan
-                cells.append(fmt_score(value))
+                cells.append(fmt_score(value, analysis.scale(metric)))
             systems.append(
                 {
                     "name": r.system,
@@ -171,7 +177,12 @@ def render_html(
             (
                 m,
                 Markup(
-                    plots.bar_chart(m, analysis.systems, [analysis.cis[(s, m)] for s in analysis.systems])
+                    plots.bar_chart(
+                        m,
+                        analysis.systems,
+                        [analysis.cis[(s, m)] for s in analysis.systems],
+                        analysis.scale(m),
+                    )
                 ),
             )
             for m in analysis.columns
@@ -187,11 +198,13 @@ def render_html(
         leaderboard=leaderboard(analysis),
         failed={s["name"]: s.get("failed", 0) for s in results.metadata.get("systems", [])},
         bars=bars,
-        distributions=Markup(plots.distributions(analysis.columns, analysis.systems, values))
+        distributions=Markup(plots.distributions(analysis.columns, analysis.systems, values, analysis.scales))
         if has_scores
         else None,
         lengths=Markup(
-            plots.length_scatter(analysis.columns, analysis.systems, _length_points(results, analysis))
+            plots.length_scatter(
+                analysis.columns, analysis.systems, _length_points(results, analysis), analysis.scales
+            )
         )
         if has_scores
         else None,

@@ -37,16 +37,17 @@ def md_code(text: str) -> str:
     return "`" + " ".join(str(text).split()).replace("`", "'").replace("|", "\\|") + "`"
 
 
-def fmt_ci(low: float, high: float) -> str:
-    """A CI on the x100 scale: ``[39.10, 43.40]``."""
-    return f"[{fmt_score(low)}, {fmt_score(high)}]"
+def fmt_ci(low: float, high: float, scale: float = 100.0, signed: bool = False) -> str:
+    """A CI on the display scale: ``[39.10, 43.40]``; ``signed`` for changes: ``[-2.10, +0.40]``."""
+    fmt = fmt_delta if signed else fmt_score
+    return f"[{fmt(low, scale)}, {fmt(high, scale)}]"
 
 
-def fmt_delta(value: float) -> str:
-    """A signed change on the x100 scale."""
+def fmt_delta(value: float, scale: float = 100.0) -> str:
+    """A signed change on the display scale (x100 for fractions)."""
     if value is None or math.isnan(value):
         return "—"
-    return f"{100 * value:+.2f}"
+    return f"{scale * value:+.2f}"
 
 
 def fmt_p(value: float) -> str:
@@ -55,11 +56,11 @@ def fmt_p(value: float) -> str:
     return "<0.001" if value < 0.001 else f"{value:.3f}"
 
 
-def fmt_score(value: float) -> str:
-    """Scores as percentages with two decimals (ROUGE tradition), NaN as an em dash."""
+def fmt_score(value: float, scale: float = 100.0) -> str:
+    """A score on its display scale (fractions x100, ROUGE tradition), two decimals; NaN as a dash."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    return f"{100 * value:.2f}"
+    return f"{scale * value:.2f}"
 
 
 def leaderboard_rows(results: Results, analysis: Analysis | None = None) -> tuple[list[str], list[list[str]]]:
@@ -82,12 +83,14 @@ def leaderboard_rows(results: Results, analysis: Analysis | None = None) -> tupl
         row = [md_escape(str(system))]
         for col in columns:
             value = float(means[col].get(system, math.nan)) if col in means else math.nan
-            cell = fmt_score(value)
+            cell = fmt_score(value, results.scale(col))
             if col in best and not math.isnan(value) and math.isclose(value, best[col]):
                 cell = f"**{cell}**"
             ci = analysis.ci(system, col) if analysis else None
             if analysis and ci is not None:
-                cell += f" {fmt_ci(ci.low, ci.high)}" + (" †" if analysis.below_best(system, col) else "")
+                cell += f" {fmt_ci(ci.low, ci.high, results.scale(col))}" + (
+                    " †" if analysis.below_best(system, col) else ""
+                )
             row.append(cell)
         row.append(str(failed.get(system, 0)))
         rows.append(row)
@@ -129,10 +132,15 @@ def pair_rows(analysis: Analysis) -> list[list[str]]:
     """One row per pair of systems and metric: difference, its CI, d_z and adjusted p-values."""
     return [
         [
-            p.metric, md_escape(p.a), md_escape(p.b), fmt_delta(p.test.diff.mean),
-            f"[{fmt_delta(p.test.diff.low)}, {fmt_delta(p.test.diff.high)}]",
+            p.metric,
+            md_escape(p.a),
+            md_escape(p.b),
+            fmt_delta(p.test.diff.mean, analysis.scale(p.metric)),
+            fmt_ci(p.test.diff.low, p.test.diff.high, analysis.scale(p.metric), signed=True),
             "—" if math.isnan(p.test.d_z) else f"{p.test.d_z:.2f}",
-            fmt_p(p.p_adjusted), fmt_p(p.p_bootstrap_adjusted), "yes" if p.significant else "no",
+            fmt_p(p.p_adjusted),
+            fmt_p(p.p_bootstrap_adjusted),
+            "yes" if p.significant else "no",
         ]
         for p in analysis.pairs
     ]
@@ -145,11 +153,18 @@ def change_rows(comparison: Comparison) -> list[list[str]]:
         verdict = "improved" if c.significant else "no significant change"
         if c.regression:
             verdict = "**regression**"
-        rows.append([
-            md_escape(c.system), c.metric, fmt_score(c.base_mean), fmt_score(c.new_mean),
-            fmt_delta(c.test.diff.mean), f"[{fmt_delta(c.test.diff.low)}, {fmt_delta(c.test.diff.high)}]",
-            fmt_p(c.p_adjusted), verdict,
-        ])
+        rows.append(
+            [
+                md_escape(c.system),
+                c.metric,
+                fmt_score(c.base_mean, c.scale),
+                fmt_score(c.new_mean, c.scale),
+                fmt_delta(c.test.diff.mean, c.scale),
+                fmt_ci(c.test.diff.low, c.test.diff.high, c.scale, signed=True),
+                fmt_p(c.p_adjusted),
+                verdict,
+            ]
+        )
     return rows
 
 
@@ -169,13 +184,18 @@ def render_markdown(
         comparison=comparison,
         changes=change_rows(comparison) if comparison else [],
         regressions=[(md_escape(c.system), c.metric, f"{c.drop_points:.2f}") for c in comparison.regressions]
-        if comparison else [],
+        if comparison
+        else [],
         metric_signatures=[
             (md_escape(m["name"]), md_code(m.get("signature", ""))) for m in meta.get("metrics", [])
         ],
         systems=[
-            {**s, "name": md_escape(s["name"]), "spec": md_code(s.get("spec", "")),
-             "fingerprint": md_code(s.get("fingerprint", ""))}
+            {
+                **s,
+                "name": md_escape(s["name"]),
+                "spec": md_code(s.get("spec", "")),
+                "fingerprint": md_code(s.get("fingerprint", "")),
+            }
             for s in meta.get("systems", [])
         ],
         stats_signature=md_code(analysis.options.signature()),

