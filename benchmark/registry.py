@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from benchmark.errors import ConfigError
+from benchmark.hashing import sha256_text
 
 T = TypeVar("T")
 
@@ -134,10 +135,14 @@ class Registry(Generic[T]):
         return added
 
 
+FILE_PLUGIN_PREFIX = "sumbench_plugin_"
+
+
 def _import_file(path: Path) -> Any:
     if not path.is_file():
         raise ConfigError(f"plugin file not found: {path}")
-    module_name = f"sumbench_plugin_{path.stem}_{abs(hash(str(path.resolve())))}"
+    # a stable name (not hash(), which differs per process): it is part of fingerprints
+    module_name = f"{FILE_PLUGIN_PREFIX}{path.stem}_{sha256_text(str(path.resolve()))[:12]}"
     if module_name in sys.modules:
         return sys.modules[module_name]
     spec = importlib.util.spec_from_file_location(module_name, path)

@@ -95,14 +95,18 @@ class BERTScore(MetricBase):
     # -- running -------------------------------------------------------------------------
 
     def prepare(self, documents: Sequence[Document]) -> None:
-        """Load the encoder, compute idf from the run's references, embed every reference once."""
-        refs = [r for d in documents for r in d.references]
+        """Compute idf from the run's references (tokenizing only; nothing is embedded here).
+
+        Embeddings live for one ``score`` call: the pipeline sends every system's candidates
+        for a batch of documents in one call, so each reference is embedded once per run while
+        memory stays bounded by the batch, never by the size of the reference set.
+        """
         if self.idf:
             from bert_score.utils import get_idf_dict
 
+            refs = [r for d in documents for r in d.references]
             self._state["idf_dict"] = get_idf_dict(refs, self._tokenizer(), nthreads=0)
             self._state["idf_key"] = "run-refs@" + stable_hash(refs, 12)
-        self._embed(refs, self._state.setdefault("references", {}))
 
     def score(self, *, candidates: Sequence[str], documents: Sequence[Document]) -> Scores:
         """P, R, F per candidate (max over its references); without ``prepare``, idf comes
@@ -118,7 +122,7 @@ class BERTScore(MetricBase):
             )
         live = sorted(set(range(len(candidates))) - set(empty))
         pairs = [(i, ref) for i in live for ref in documents[i].references]
-        ref_stats: dict[str, Any] = self._state.setdefault("references", {})
+        ref_stats: dict[str, Any] = {}
         cand_stats: dict[str, Any] = {}
         self._embed([ref for _, ref in pairs], ref_stats)
         self._embed([candidates[i] for i in live], cand_stats)

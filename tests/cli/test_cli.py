@@ -79,8 +79,9 @@ def test_bad_reference_set_exits_2_naming_file_and_line(tmp_path: Path) -> None:
 def test_one_file_plugin_runs_end_to_end(tiny_set: Path, tmp_path: Path) -> None:
     plugin = tmp_path / "last_plugin.py"
     plugin.write_text(PLUGIN, encoding="utf-8")
-    listing = run_cli("list", "--plugin", str(plugin), env={"COLUMNS": "200"})
-    assert f"plugin file {plugin}" in listing.stdout
+    listing = run_cli("list", "--plugin", str(plugin), env={"COLUMNS": "400"})
+    row = next(line for line in listing.stdout.splitlines() if "last-sentence" in line)
+    assert "n: int = 1" in row and "plugin file" in row
     out = tmp_path / "out"
     proc = run_cli(
         "run",

@@ -98,15 +98,27 @@ def test_model_path_names_never_pick_the_wrong_class(
     assert np.abs(got - expected).max() <= TOLERANCE
 
 
-def test_reference_embeddings_are_computed_once_per_run(pairs: list[tuple[str, Document]]) -> None:
+def test_each_reference_is_embedded_once_for_all_systems(
+    pairs: list[tuple[str, Document]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pipeline sends every system's candidates for a batch in one call."""
     docs = [d for _, d in pairs[:24]]
+    systems = [[f"{c} {system}" for c, _ in pairs[:24]] for system in range(3)]
     metric = BERTScore(layer=1)
     metric.prepare(docs)
-    stored = metric._state["references"]
-    before = {ref: id(stored[ref][0]) for ref in stored}
-    for system in range(3):
-        metric.score(candidates=[f"{c} {system}" for c, _ in pairs[:24]], documents=docs)
-    assert {ref: id(stored[ref][0]) for ref in stored} == before
+    separate = [metric.score(candidates=s, documents=docs)["bertscore_f"] for s in systems]
+    embedded: list[str] = []
+    original = BERTScore._embed
+
+    def counting(self: BERTScore, texts: list[str], cache: dict) -> None:
+        embedded.extend(t for t in dict.fromkeys(texts) if t not in cache)
+        original(self, texts, cache)
+
+    monkeypatch.setattr(BERTScore, "_embed", counting)
+    joint = metric.score(candidates=[c for s in systems for c in s], documents=docs * 3)["bertscore_f"]
+    refs = {r for d in docs for r in d.references}
+    assert sum(text in refs for text in embedded) == len(refs)
+    assert np.abs(np.array(joint) - np.array([v for s in separate for v in s])).max() <= 1e-6
 
 
 def test_rescale_needs_a_baseline_and_never_falls_back_silently(tmp_path: Path) -> None:
