@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
 from rich.table import Table
@@ -23,17 +23,24 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 dataset_app = typer.Typer(
-    help="Build, validate and describe reference sets.\n\nExample: sumbench dataset stats datasets/news-sample.jsonl",
+    help="Build, validate and describe reference sets.\n\n"
+    "Example: sumbench dataset stats datasets/news-sample.jsonl",
     no_args_is_help=True,
 )
 app.add_typer(dataset_app, name="dataset")
 
 DatasetOpt = Annotated[
     str | None,
-    typer.Option("--dataset", "-d", help="Reference set: JSONL, CSV, TSV or hf:NAME[:CONFIG]:SPLIT. "
-                 "Default: the bundled datasets/news-sample.jsonl."),
+    typer.Option(
+        "--dataset",
+        "-d",
+        help="Reference set: JSONL, CSV, TSV or hf:NAME[:CONFIG]:SPLIT. "
+        "Default: the bundled datasets/news-sample.jsonl.",
+    ),
 ]
-TextFieldOpt = Annotated[str | None, typer.Option(help="Field holding the article text (default: tried aliases).")]
+TextFieldOpt = Annotated[
+    str | None, typer.Option(help="Field holding the article text (default: tried aliases).")
+]
 RefFieldOpt = Annotated[
     str | None, typer.Option(help="Field holding the reference(s); comma-separate several columns.")
 ]
@@ -65,11 +72,18 @@ def run(
     dataset: DatasetOpt = None,
     summarizer: Annotated[
         list[str] | None,
-        typer.Option("--summarizer", "-s", help="Summarizer spec NAME[:key=value,...]; repeatable. "
-                     "name=LABEL sets its name in the results."),
+        typer.Option(
+            "--summarizer",
+            "-s",
+            help="Summarizer spec NAME[:key=value,...]; repeatable. name=LABEL sets its name in the results. "
+            "Default: lead, textrank, transformer.",
+        ),
     ] = None,
     metric: Annotated[
-        list[str] | None, typer.Option("--metric", "-m", help="Metric spec NAME[:key=value,...]; repeatable.")
+        list[str] | None,
+        typer.Option(
+            "--metric", "-m", help="Metric spec NAME[:key=value,...]; repeatable. Default: rouge, bertscore."
+        ),
     ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Output directory (default reports/<run-id>).")
@@ -80,24 +94,34 @@ def run(
     ref_field: RefFieldOpt = None,
     id_field: IdFieldOpt = None,
     limit: Annotated[int | None, typer.Option(help="Use only the first N documents.")] = None,
-    cache: Annotated[Path | None, typer.Option(help="Cache file (default $SUMBENCH_CACHE or ~/.cache/sumbench).")] = None,
+    cache: Annotated[
+        Path | None, typer.Option(help="Cache file (default $SUMBENCH_CACHE or ~/.cache/sumbench).")
+    ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Compute everything; keep nothing.")] = False,
     batch_size: Annotated[int | None, typer.Option(help="Documents per summarizer/metric call.")] = None,
-    seed: Annotated[int | None, typer.Option(help="Seed for every random choice (bootstrap, random baseline).")] = None,
+    seed: Annotated[
+        int | None, typer.Option(help="Seed for every random choice (bootstrap, random baseline).")
+    ] = None,
     workers: Annotated[
         int | None,
-        typer.Option(help="Worker processes for pure-Python summarizers and metrics (models stay in this "
-                     "process and use torch threads). Results do not depend on it."),
+        typer.Option(
+            help="Worker processes for pure-Python summarizers and metrics (models stay in this "
+            "process and use torch threads). Results do not depend on it."
+        ),
     ] = None,
     executor: Annotated[
         str | None,
-        typer.Option(help="Where batches run: local (this machine) or ray (a Ray cluster; "
-                     "pip install 'sumbench[ray]')."),
+        typer.Option(
+            help="Where batches run: local (this machine) or ray (a Ray cluster; "
+            "pip install 'sumbench[ray]')."
+        ),
     ] = None,
     ray_address: Annotated[
         str | None,
-        typer.Option(help="Ray cluster to join: auto (the cluster this machine belongs to) or "
-                     "HEAD:6379 (default: start a local Ray with --workers CPUs)."),
+        typer.Option(
+            help="Ray cluster to join: auto (the cluster this machine belongs to) or "
+            "HEAD:6379 (default: start a local Ray with --workers CPUs)."
+        ),
     ] = None,
     bootstrap: Annotated[
         int | None, typer.Option(help="Bootstrap/randomization resamples for CIs and tests (default 1000).")
@@ -165,7 +189,11 @@ def _print_leaderboard(results: object) -> None:
     table.add_column("failed", justify="right")
     failed = {s["name"]: s["failed"] for s in results.metadata["systems"]}
     for system in means.index:
-        table.add_row(system, *[fmt_score(float(means.at[system, c]), results.scale(c)) for c in columns], str(failed.get(system, 0)))
+        table.add_row(
+            system,
+            *[fmt_score(cast(float, means.at[system, c]), results.scale(c)) for c in columns],
+            str(failed.get(system, 0)),
+        )
     console.print(table)
 
 
@@ -200,8 +228,12 @@ def summarize(
     if not body.strip():
         raise InputError(f"{file}: no article text left to summarize")
     system = build_systems([summarizer])[0]
-    doc = Document(id="stdin" if file == "-" else Path(file).stem, text=body, references=(body,),
-                   title=article.title if article else None)
+    doc = Document(
+        id="stdin" if file == "-" else Path(file).stem,
+        text=body,
+        references=(body,),
+        title=article.title if article else None,
+    )
     ((summary, error, _),) = summarize_batch(system.summarizer, [doc])
     if summary is None:
         raise InputError(f"summarizer {system.label!r} failed: {error}")
@@ -234,9 +266,13 @@ def list_components(plugin: PluginOpt = None) -> None:
 @handle_errors
 def report(
     results_file: Annotated[Path, typer.Argument(help="A results.json (or the directory holding it).")],
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Directory for the reports "
-                                                "(default: beside results.json).")] = None,
-    fmt: Annotated[list[str] | None, typer.Option("--format", "-f", help="md, html, json, csv; repeatable.")] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Directory for the reports (default: beside results.json)."),
+    ] = None,
+    fmt: Annotated[
+        list[str] | None, typer.Option("--format", "-f", help="md, html, json, csv; repeatable.")
+    ] = None,
 ) -> None:
     """Re-render the reports of a finished run from its results.json.
 
@@ -258,28 +294,44 @@ def compare(
     base: Annotated[Path, typer.Argument(help="BASE results.json (or the directory holding it).")],
     new: Annotated[Path, typer.Argument(help="NEW results.json (or the directory holding it).")],
     metric: Annotated[
-        list[str] | None, typer.Option("--metric", "-m", help="Score column to compare (default: the headline "
-                                       "columns); repeatable.")
+        list[str] | None,
+        typer.Option(
+            "--metric", "-m", help="Score column to compare (default: the headline columns); repeatable."
+        ),
     ] = None,
     max_drop: Annotated[
         list[str] | None,
-        typer.Option("--max-drop", help="Gate: METRIC=POINTS; fail (exit 1) when a system's NEW mean is below "
-                     "BASE by more than POINTS on the x100 scale (rouge1_f=1.0 allows a drop of 0.01) and, "
-                     "unless --any-drop, the drop is significant. Repeatable."),
+        typer.Option(
+            "--max-drop",
+            help="Gate: METRIC=POINTS; fail (exit 1) when a system's NEW mean is below "
+            "BASE by more than POINTS on the x100 scale (rouge1_f=1.0 allows a drop of 0.01) and, "
+            "unless --any-drop, the drop is significant. Repeatable.",
+        ),
     ] = None,
     require_significant: Annotated[
-        bool, typer.Option("--require-significant/--any-drop", help="Fail --max-drop only for significant "
-                           "drops (Holm-adjusted approximate randomization p < 0.05), or for any drop.")
+        bool,
+        typer.Option(
+            "--require-significant/--any-drop",
+            help="Fail --max-drop only for significant "
+            "drops (Holm-adjusted approximate randomization p < 0.05), or for any drop.",
+        ),
     ] = True,
     allow_signature_mismatch: Annotated[
-        bool, typer.Option("--allow-signature-mismatch", help="Compare even when a metric's signature differs.")
+        bool,
+        typer.Option("--allow-signature-mismatch", help="Compare even when a metric's signature differs."),
     ] = False,
-    markdown: Annotated[Path | None, typer.Option("--markdown", help="Write the Markdown report here.")] = None,
-    json_out: Annotated[Path | None, typer.Option("--json", help="Write the comparison as JSON here.")] = None,
+    markdown: Annotated[
+        Path | None, typer.Option("--markdown", help="Write the Markdown report here.")
+    ] = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write the comparison as JSON here.")
+    ] = None,
     bootstrap: Annotated[int | None, typer.Option(help="Resamples (default: NEW's run setting).")] = None,
     seed: Annotated[int | None, typer.Option(help="Seed (default: NEW's run seed).")] = None,
 ) -> None:
-    """Compare two runs: per system and metric the change, its CI and significance, paired on shared documents.
+    """Compare two runs: per system and metric the change, its CI and significance.
+
+    Systems are paired by name and documents by id (only those both runs scored).
 
     Example: sumbench compare base/results.json new/results.json --max-drop rouge1_f=1.0 --markdown report.md
     """
@@ -298,7 +350,10 @@ def compare(
     gates = [parse_max_drop(text)[0] for text in max_drop or ()]
     columns = list(dict.fromkeys([*(metric or new_results.headline_columns), *gates]))
     comparison = compare_results(
-        base_results, new_results, columns=columns, allow_signature_mismatch=allow_signature_mismatch,
+        base_results,
+        new_results,
+        columns=columns,
+        allow_signature_mismatch=allow_signature_mismatch,
         options=options_for(new_results, resamples=bootstrap, seed=seed),
     )
     for warning in comparison.warnings:
@@ -317,17 +372,27 @@ def compare(
 @app.command("meta-eval")
 @handle_errors
 def meta_eval(
-    file: Annotated[Path, typer.Argument(help="Judgments JSONL (SummEval layout) or a folder with one "
-                                         "judgments file and one *_docs.jsonl reference set.")],
-    docs: Annotated[Path | None, typer.Option(help="Reference set with the judged documents "
-                                              "(default: the *_docs.jsonl beside FILE).")] = None,
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Judgments JSONL (SummEval layout) or a folder with one "
+            "judgments file and one *_docs.jsonl reference set."
+        ),
+    ],
+    docs: Annotated[
+        Path | None,
+        typer.Option(help="Reference set with the judged documents (default: the *_docs.jsonl beside FILE)."),
+    ] = None,
     metric: Annotated[
         list[str] | None,
-        typer.Option("--metric", "-m", help="Metric spec; repeatable "
-                     "(default: rouge:multi_ref=mean and bertscore)."),
+        typer.Option(
+            "--metric", "-m", help="Metric spec; repeatable (default: rouge:multi_ref=mean and bertscore)."
+        ),
     ] = None,
-    human: Annotated[list[str] | None, typer.Option("--human", help="Human score column; repeatable "
-                                                    "(default: every numeric column).")] = None,
+    human: Annotated[
+        list[str] | None,
+        typer.Option("--human", help="Human score column; repeatable (default: every numeric column)."),
+    ] = None,
     doc_field: Annotated[str, typer.Option(help="Judgments field with the document id.")] = "doc_id",
     system_field: Annotated[str, typer.Option(help="Judgments field with the system id.")] = "system_id",
     output_field: Annotated[
@@ -368,13 +433,22 @@ def meta_eval(
     judgments = load_judgments(path, fields)
     refset = load_documents(docs_path, judgments, text_field=text_field, ref_field=ref_field)
     with Cache(None if no_cache else (cache or default_cache_path())) as store:
-        result = meta_evaluate(judgments, refset, tuple(metric or DEFAULT_METRICS), cache=store,
-                               bootstrap=bootstrap, seed=seed, all_columns=all_columns)
+        result = meta_evaluate(
+            judgments,
+            refset,
+            tuple(metric or DEFAULT_METRICS),
+            cache=store,
+            bootstrap=bootstrap,
+            seed=seed,
+            all_columns=all_columns,
+        )
     for warning in result.metadata["warnings"]:
         err_console.print(f"warning: {warning}", style="yellow", highlight=False, markup=False)
     header, rows = summary_table(result)
-    table = Table(title=f"{path.name}: {result.metadata['documents']} documents, "
-                  f"{result.metadata['systems']} systems; 95% bootstrap CI ({bootstrap} resamples)")
+    table = Table(
+        title=f"{path.name}: {result.metadata['documents']} documents, "
+        f"{result.metadata['systems']} systems; 95% bootstrap CI ({bootstrap} resamples)"
+    )
     for col in header:
         table.add_column(col, justify="left" if col in ("metric", "human", "level") else "right")
     for row in rows:
@@ -434,8 +508,12 @@ def dataset_build(
     output: Annotated[Path, typer.Option("--output", "-o", help="JSONL file to write.")],
     references: Annotated[
         Path | None,
-        typer.Option("--references", "-r", help="CSV with columns id,reference (one row per reference); "
-                     "default: sidecar files ARTICLE.ref.txt / ARTICLE.ref1.txt ..."),
+        typer.Option(
+            "--references",
+            "-r",
+            help="CSV with columns id,reference (one row per reference); "
+            "default: sidecar files ARTICLE.ref.txt / ARTICLE.ref1.txt ...",
+        ),
     ] = None,
     keep_boilerplate: Annotated[bool, typer.Option(help="Keep page chrome as it is.")] = False,
 ) -> None:

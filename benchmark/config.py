@@ -11,8 +11,8 @@ from typing import Any
 from benchmark.errors import ConfigError
 
 DEFAULT_DATASET = "datasets/news-sample.jsonl"
-DEFAULT_SUMMARIZERS: tuple[str, ...] = ("lead",)
-DEFAULT_METRICS: tuple[str, ...] = ("rouge",)
+DEFAULT_SUMMARIZERS: tuple[str, ...] = ("lead", "textrank", "transformer")
+DEFAULT_METRICS: tuple[str, ...] = ("rouge", "bertscore")
 
 
 def bundled_dataset() -> Path:

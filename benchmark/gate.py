@@ -82,7 +82,8 @@ def check_max_drop(comparison: Comparison, limits: list[str], *, require_signifi
                 diff = change.test.diff
                 failures.append(
                     f"FAIL {change.system}: {column} dropped {change.drop_points:.2f} points "
-                    f"({change.scale * change.base_mean:.2f} -> {change.scale * change.new_mean:.2f}; change CI "
+                    f"({change.scale * change.base_mean:.2f} -> {change.scale * change.new_mean:.2f}; "
+                    "change CI "
                     f"[{change.scale * diff.low:+.2f}, {change.scale * diff.high:+.2f}], "
                     f"p={change.p_adjusted:.4f}) "
                     f"> {points:g}"

@@ -393,8 +393,8 @@ def _metadata(
             "spec": str(run_.spec),
             "signature": metric.signature(),
             "columns": metric_columns(metric),
-            "scales": {c: metric.display_scale(c) for c in metric_columns(metric)}
-            if callable(getattr(metric, "display_scale", None))
+            "scales": {c: float(scale(c)) for c in metric_columns(metric)}
+            if callable(scale := getattr(metric, "display_scale", None))
             else {},
             "headline": list(headline),
             "higher_is_better": getattr(metric, "higher_is_better", True),  # None: descriptive

@@ -42,12 +42,25 @@ def test_fail_under_prints_one_line_per_failed_check(tiny_set: Path, tmp_path: P
 
 def test_fail_under_passes_and_rejects_unknown_metric(tiny_set: Path, tmp_path: Path) -> None:
     ok = run_cli(
-        "run", "--dataset", str(tiny_set), "-o", str(tmp_path / "a"), "--fail-under", "rouge1_f=10",
-        "--bootstrap", "200", "--seed", "7",
+        "run",
+        "--dataset",
+        str(tiny_set),
+        "-s",
+        "lead",
+        "-o",
+        str(tmp_path / "a"),
+        "--fail-under",
+        "rouge1_f=10",
+        "--bootstrap",
+        "200",
+        "--seed",
+        "7",
     )
     assert ok.returncode == 0, ok.stderr
     assert "resamples:200\\|seed:7" in (tmp_path / "a" / "report.md").read_text()
-    bad = run_cli("run", "--dataset", str(tiny_set), "-o", str(tmp_path / "b"), "--fail-under", "bleu=0.2")
+    bad = run_cli(
+        "run", "--dataset", str(tiny_set), "-s", "lead", "-o", str(tmp_path / "b"), "--fail-under", "bleu=0.2"
+    )
     assert bad.returncode == 2 and "bleu" in bad.stderr
 
 
@@ -93,7 +106,9 @@ def test_bad_max_drop_is_a_config_error(text: str) -> None:
 
 
 def test_unknown_fail_under_metric_is_rejected_before_any_work(tiny_set: Path) -> None:
-    proc = run_cli("run", "--dataset", str(tiny_set), "-s", "lead", "-m", "rouge", "--fail-under", "rouge9_f=0.1")
+    proc = run_cli(
+        "run", "--dataset", str(tiny_set), "-s", "lead", "-m", "rouge", "--fail-under", "rouge9_f=0.1"
+    )
     assert proc.returncode == 2
     assert "unknown metric 'rouge9_f'" in proc.stderr
     assert "summarize" not in proc.stderr  # no progress bar: nothing ran

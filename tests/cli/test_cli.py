@@ -182,7 +182,10 @@ def test_summarize_prints_summary_of_raw_article(shared_data: Path) -> None:
 
 def test_report_rerenders_from_results(tiny_set: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    assert run_cli("run", "--dataset", str(tiny_set), "-o", str(out), "-m", "rouge").returncode == 0
+    assert (
+        run_cli("run", "--dataset", str(tiny_set), "-s", "lead", "-o", str(out), "-m", "rouge").returncode
+        == 0
+    )
     (out / "report.md").unlink()
     proc = run_cli("report", str(out / "results.json"), "--format", "md")
     assert proc.returncode == 0, proc.stderr
@@ -228,3 +231,11 @@ def test_unknown_summarizer_suggests_a_name(tiny_set: Path) -> None:
     proc = run_cli("run", "--dataset", str(tiny_set), "-s", "laed")
     assert proc.returncode == 2
     assert "did you mean 'lead'" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_run_help_states_the_defaults() -> None:
+    from benchmark.config import DEFAULT_METRICS, DEFAULT_SUMMARIZERS
+
+    text = " ".join(run_cli("run", "--help", env={"COLUMNS": "300"}).stdout.split())
+    assert "Default: " + ", ".join(DEFAULT_SUMMARIZERS) + "." in text
+    assert "Default: " + ", ".join(DEFAULT_METRICS) + "." in text
