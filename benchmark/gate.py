@@ -11,16 +11,21 @@ from benchmark.errors import ConfigError, GateFailed
 from benchmark.results import Results
 
 
-def parse_threshold(text: str) -> tuple[str, float]:
-    """``METRIC=VALUE`` -> (metric column, value); values above 1 are read as percentages."""
+def _metric_and_number(text: str, label: str, form: str, example: str, unit: str) -> tuple[str, float]:
+    """Split ``METRIC=NUMBER``; errors name the flag (``label``), the expected form and an example."""
     name, sep, raw = text.partition("=")
     if not sep or not name.strip():
-        raise ConfigError(f"bad gate {text!r}; expected METRIC=VALUE, e.g. rouge1_f=0.35")
+        raise ConfigError(f"bad {label} {text!r}; expected {form}, e.g. {example}")
     try:
-        value = float(raw)
+        return name.strip(), float(raw)
     except ValueError:
-        raise ConfigError(f"bad gate value {raw!r} in {text!r}; expected a number") from None
-    return name.strip(), value / 100 if value > 1 else value
+        raise ConfigError(f"bad {label} value {raw!r} in {text!r}; expected {unit}") from None
+
+
+def parse_threshold(text: str) -> tuple[str, float]:
+    """``METRIC=VALUE`` -> (metric column, value); values above 1 are read as percentages."""
+    name, value = _metric_and_number(text, "gate", "METRIC=VALUE", "rouge1_f=0.35", "a number")
+    return name, value / 100 if value > 1 else value
 
 
 def validate_thresholds(thresholds: list[str], columns: list[str]) -> None:
@@ -34,12 +39,10 @@ def validate_thresholds(thresholds: list[str], columns: list[str]) -> None:
 def check_fail_under(results: Results, thresholds: list[str]) -> None:
     """Raise GateFailed when any system's mean of a metric is below its threshold."""
     means = results.means()
+    validate_thresholds(thresholds, list(means.columns))
     failures = []
     for text in thresholds:
         column, value = parse_threshold(text)
-        if column not in means.columns:
-            known = ", ".join(means.columns)
-            raise ConfigError(f"--fail-under names unknown metric {column!r}; known: {known}")
         for system, mean in means[column].items():
             if mean < value:
                 failures.append(f"FAIL {system}: {column} mean {mean:.4f} < {value:.4f}")
@@ -49,16 +52,13 @@ def check_fail_under(results: Results, thresholds: list[str]) -> None:
 
 def parse_max_drop(text: str) -> tuple[str, float]:
     """``METRIC=POINTS`` -> (metric column, points on the x100 scale, e.g. 1.0 = 0.01)."""
-    name, sep, raw = text.partition("=")
-    if not sep or not name.strip():
-        raise ConfigError(f"bad --max-drop {text!r}; expected METRIC=POINTS, e.g. rouge1_f=1.0")
-    try:
-        points = float(raw)
-    except ValueError:
-        raise ConfigError(f"bad --max-drop value {raw!r} in {text!r}; expected a number of points") from None
+    name, points = _metric_and_number(
+        text, "--max-drop", "METRIC=POINTS", "rouge1_f=1.0", "a number of points"
+    )
     if points < 0 or math.isnan(points):
+        raw = text.partition("=")[2]
         raise ConfigError(f"bad --max-drop value {raw!r} in {text!r}; expected points >= 0")
-    return name.strip(), points
+    return name, points
 
 
 def check_max_drop(comparison: Comparison, limits: list[str], *, require_significant: bool = True) -> None:
