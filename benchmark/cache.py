@@ -144,10 +144,6 @@ class Cache:
         (n_sc,) = self._db.execute("SELECT COUNT(*) FROM scores").fetchone()
         return {"summaries": int(n_sum), "scores": int(n_sc)}
 
-    def integrity_ok(self) -> bool:
-        (result,) = self._db.execute("PRAGMA integrity_check").fetchone()
-        return bool(result == "ok")
-
 
 def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
     for start in range(0, len(items), size):

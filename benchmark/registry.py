@@ -1,6 +1,8 @@
-"""One registry mechanism for summarizers and metrics: built-ins, entry points and plugins.
+"""A generic lazy registry: named component classes from built-ins, entry points and plugins.
 
-Entries are lazy ``module:attr`` placeholders, so listing components never imports torch.
+It knows nothing of what it registers (``benchmark.components`` makes the summarizer and
+metric registries). Entries are lazy ``module:attr`` placeholders, so listing components
+never imports torch.
 """
 
 from __future__ import annotations
@@ -156,17 +158,3 @@ def _import_file(path: Path) -> Any:
         del sys.modules[module_name]
         raise ConfigError(f"plugin file {path} failed to import: {exc}") from exc
     return module
-
-
-def load_plugins(refs: list[str]) -> None:
-    """Load each ``--plugin`` into whichever registries it has components for."""
-    from benchmark.metrics import METRICS
-    from benchmark.summarizers import SUMMARIZERS
-
-    for ref in refs:
-        found = SUMMARIZERS.load_plugin(ref) + METRICS.load_plugin(ref)
-        if not found:
-            raise ConfigError(
-                f"plugin {ref!r} defines no summarizer (a class with name and summarize()) "
-                "and no metric (a class with name, signature() and score())"
-            )

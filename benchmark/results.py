@@ -4,7 +4,7 @@
 
     {"schema": "sumbench-results", "schema_version": 1,
      "metadata": {...}, "summaries": [{doc_id, system, summary, seconds, error, cached}],
-     "scores": [{doc_id, system, metric, value}],
+     "scores": [{doc_id, system, metric, value}],   # metric: the score column, e.g. rouge1_f
      "documents": [{id, title, text, references}]}
 
 ``documents`` (the articles and references, for the report's drill-down) was added within
@@ -13,9 +13,11 @@ version 1: files without it still load, with an empty list.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,84 +26,91 @@ import pandas as pd
 
 from benchmark.atomic import atomic_write_text
 from benchmark.errors import InputError
+from benchmark.metadata import RunMetadata
 
 SCHEMA_NAME = "sumbench-results"
 SCHEMA_VERSION = 1
 SUMMARY_COLUMNS = ["doc_id", "system", "summary", "seconds", "error", "cached"]
-SCORE_COLUMNS = ["doc_id", "system", "metric", "value"]
+SCORE_COLUMNS = ["doc_id", "system", "column", "value"]
+JSON_SCORE_COLUMNS = ["doc_id", "system", "metric", "value"]  # version 1 key names
 
 
 @dataclass
 class Results:
-    """What a run produced: summaries, per-document scores and how they were made."""
+    """What a run produced: summaries, per-document scores and how they were made.
+
+    ``scores`` is long-form: ``doc_id, system, column, value`` (``column`` is a metric's
+    score column such as ``rouge1_f``; results.json keeps its version 1 key, ``metric``).
+    """
 
     summaries: pd.DataFrame
     scores: pd.DataFrame
-    metadata: dict[str, Any] = field(default_factory=dict)
+    metadata: RunMetadata = field(default_factory=RunMetadata)
     documents: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def from_rows(
+        cls,
+        summaries: Sequence[Any],
+        scores: Sequence[tuple[str, str, str, float]],
+        metadata: RunMetadata,
+        documents: list[dict[str, Any]],
+    ) -> Results:
+        """Results from summary records (dataclasses) and ``(doc_id, system, column, value)`` rows."""
+        frame = pd.DataFrame([dataclasses.asdict(r) for r in summaries], columns=SUMMARY_COLUMNS)
+        return cls(frame, pd.DataFrame(list(scores), columns=SCORE_COLUMNS), metadata, documents)
 
     @property
     def systems(self) -> list[str]:
         """System names in the order they were run."""
-        return [s["name"] for s in self.metadata.get("systems", [])] or sorted(
-            self.summaries["system"].unique()
-        )
+        return [s.name for s in self.metadata.systems] or sorted(self.summaries["system"].unique())
 
     @property
     def metric_columns(self) -> list[str]:
         """Every score column, in metric order."""
-        cols = [c for m in self.metadata.get("metrics", []) for c in m.get("columns", [])]
-        present = set(self.scores["metric"].unique()) if len(self.scores) else set()
+        cols = [c for m in self.metadata.metrics for c in m.columns]
+        present = set(self.scores["column"].unique()) if len(self.scores) else set()
         ordered = [c for c in cols if c in present]
         return ordered + sorted(present - set(ordered))
 
     @property
     def headline_columns(self) -> list[str]:
         """The columns a leaderboard shows (each metric's headline), in metric order."""
-        cols = [c for m in self.metadata.get("metrics", []) for c in m.get("headline", [])]
-        present = set(self.scores["metric"].unique()) if len(self.scores) else set()
+        cols = [c for m in self.metadata.metrics for c in m.headline]
+        present = set(self.scores["column"].unique()) if len(self.scores) else set()
         return [c for c in cols if c in present] or self.metric_columns
 
     def higher_is_better(self, column: str) -> bool:
-        """Direction of a column; descriptive columns (``null`` in metadata) count as higher."""
-        for m in self.metadata.get("metrics", []):
-            if column in m.get("columns", []):
-                return m.get("higher_is_better", True) is not False
-        return True
+        """Direction of a column; descriptive columns count as higher."""
+        return self.metadata.higher_is_better(column)
 
     def scale(self, column: str) -> float:
         """Factor reports show ``column`` with (100 for fractions, 1 for counts; default 100)."""
-        for m in self.metadata.get("metrics", []):
-            if column in m.get("columns", []):
-                return float(m.get("scales", {}).get(column, 100.0))
-        return 100.0
+        return self.metadata.scale(column)
 
     def descriptive(self, column: str) -> bool:
         """True for columns with no better direction (length, extractiveness): never "best"."""
-        for m in self.metadata.get("metrics", []):
-            if column in m.get("columns", []):
-                return "higher_is_better" in m and m["higher_is_better"] is None
-        return False
+        return self.metadata.descriptive(column)
 
     def wide(self, column: str) -> pd.DataFrame:
         """One score column as a doc_id x system table."""
-        sub = self.scores[self.scores["metric"] == column]
+        sub = self.scores[self.scores["column"] == column]
         return sub.pivot_table(index="doc_id", columns="system", values="value", aggfunc="first")
 
     def means(self) -> pd.DataFrame:
         """Mean per system (rows, run order) and score column (columns)."""
         if not len(self.scores):
             return pd.DataFrame(index=self.systems)
-        table = self.scores.pivot_table(index="system", columns="metric", values="value", aggfunc="mean")
+        table = self.scores.pivot_table(index="system", columns="column", values="value", aggfunc="mean")
         return table.reindex(index=[s for s in self.systems if s in table.index], columns=self.metric_columns)
 
     def to_json(self) -> str:
         payload = {
             "schema": SCHEMA_NAME,
             "schema_version": SCHEMA_VERSION,
-            "metadata": self.metadata,
+            "metadata": self.metadata.to_dict(),
             "summaries": _records(self.summaries, SUMMARY_COLUMNS),
-            "scores": _records(self.scores, SCORE_COLUMNS),
+            "scores": _records(self.scores.rename(columns={"column": "metric"}), JSON_SCORE_COLUMNS),
             "documents": self.documents,
         }
         return json.dumps(payload, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
@@ -110,7 +119,7 @@ class Results:
         """Wide CSV for spreadsheets: one row per document and system, one column per score."""
         buffer = io.StringIO()
         wide = self.scores.pivot_table(
-            index=["doc_id", "system"], columns="metric", values="value", aggfunc="first"
+            index=["doc_id", "system"], columns="column", values="value", aggfunc="first"
         ).reindex(columns=self.metric_columns)
         wide.reset_index().to_csv(buffer, index=False, float_format="%.6f")
         return buffer.getvalue()
@@ -152,8 +161,9 @@ def load_results(path: str | Path) -> Results:
             f"{file}: results schema version {version} is not supported (expected {SCHEMA_VERSION})"
         )
     summaries = pd.DataFrame(payload.get("summaries", []), columns=SUMMARY_COLUMNS)
-    scores = pd.DataFrame(payload.get("scores", []), columns=SCORE_COLUMNS)
+    scores = pd.DataFrame(payload.get("scores", []), columns=JSON_SCORE_COLUMNS)
+    scores = scores.rename(columns={"metric": "column"})
     scores["value"] = scores["value"].astype(float)
-    metadata = payload.get("metadata", {})
+    metadata = RunMetadata.from_dict(payload.get("metadata", {}))
     documents = [d for d in payload.get("documents", []) if isinstance(d, dict) and "id" in d]
     return Results(summaries=summaries, scores=scores, metadata=metadata, documents=documents)

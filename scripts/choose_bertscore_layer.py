@@ -21,8 +21,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from benchmark.correlation import correlate
-from benchmark.metrics.bertscore_model import default_model_path
+from benchmark.meta.correlation import correlate
+from benchmark.models import default_model_path
 
 SETS = {
     "realsumm": (

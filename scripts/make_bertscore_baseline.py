@@ -19,7 +19,9 @@ import json
 import random
 from pathlib import Path
 
-from benchmark.metrics.bertscore_model import BASELINE_DIR, DEFAULT_MODEL, default_model_path
+from benchmark.metrics.bertscore_encoder import BASELINE_DIR
+from benchmark.models import DEFAULT_ENCODER as DEFAULT_MODEL
+from benchmark.models import default_model_path
 from benchmark.text import split_sentences
 
 PTB = {"-lrb-": "(", "-rrb-": ")", "-lsb-": "[", "-rsb-": "]", "``": '"', "''": '"'}

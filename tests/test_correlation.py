@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from benchmark.correlation import correlate, per_document, resamples, system_corr
+from benchmark.meta.correlation import correlate, per_document, resamples, system_corr
 
 METRIC = np.array([
     [0.1, 0.4, 0.3, 0.9],

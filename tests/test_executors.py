@@ -43,14 +43,14 @@ def _pid_and_square(x: int) -> tuple[int, int]:
 def comparable(results: Results) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Summaries (without timings and cache flags) and scores, sorted."""
     summaries = results.summaries.drop(columns=["seconds", "cached"]).sort_values(["system", "doc_id"])
-    scores = results.scores.sort_values(["system", "doc_id", "metric"])
+    scores = results.scores.sort_values(["system", "doc_id", "column"])
     return summaries.reset_index(drop=True), scores.reset_index(drop=True)
 
 
 def assert_same(a: Results, b: Results) -> None:
     for left, right in zip(comparable(a), comparable(b), strict=True):
         pd.testing.assert_frame_equal(left, right)
-    assert a.metadata["dataset"] == b.metadata["dataset"]
+    assert a.metadata.dataset == b.metadata.dataset
 
 
 @pytest.fixture
@@ -82,8 +82,8 @@ def test_two_workers_give_identical_results(cnndm_small: Path, tmp_path: Path) -
 
     one, two = run(config(1)), run(config(2))
     assert_same(one, two)
-    assert two.metadata["cache"]["summaries_computed"] == 48
-    assert two.metadata["config"]["workers"] == 2
+    assert two.metadata.cache.summaries_computed == 48
+    assert two.metadata.config["workers"] == 2
 
 
 def test_bad_executor_settings_are_config_errors() -> None:
@@ -109,5 +109,5 @@ def test_ray_executor_on_a_local_instance_matches_local(cnndm_small: Path, tmp_p
     assert remote.returncode == 0, remote.stderr
     ray_results = load_results(tmp_path / "ray" / "results.json")
     assert_same(load_results(tmp_path / "local" / "results.json"), ray_results)
-    assert ray_results.metadata["config"]["executor"] == "ray"
-    assert ray_results.metadata["cache"]["summaries_computed"] == 48
+    assert ray_results.metadata.config["executor"] == "ray"
+    assert ray_results.metadata.cache.summaries_computed == 48

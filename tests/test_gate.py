@@ -8,10 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from benchmark.compare import compare_results
 from benchmark.errors import ConfigError, GateFailed
-from benchmark.gate import check_max_drop, parse_max_drop
+from benchmark.metadata import RunMetadata
 from benchmark.results import Results
+from benchmark.stats.compare import compare_results
+from benchmark.stats.gate import check_max_drop, parse_max_drop
 from tests.conftest import run_cli
 
 
@@ -69,7 +70,7 @@ def _run(values: np.ndarray) -> Results:
         {
             "doc_id": [f"d{i}" for i in range(len(values))],
             "system": "s",
-            "metric": "rouge1_f",
+            "column": "rouge1_f",
             "value": values,
         }
     )
@@ -79,7 +80,7 @@ def _run(values: np.ndarray) -> Results:
         "bootstrap": 999,
         "metrics": [{"name": "rouge", "signature": "x", "columns": ["rouge1_f"], "headline": ["rouge1_f"]}],
     }
-    return Results(summaries=pd.DataFrame(), scores=scores, metadata=meta)
+    return Results(summaries=pd.DataFrame(), scores=scores, metadata=RunMetadata.from_dict(meta))
 
 
 def test_max_drop_needs_significance_unless_any_drop() -> None:

@@ -9,8 +9,8 @@ from conftest import write_jsonl
 
 from benchmark.cache import Cache
 from benchmark.errors import InputError
-from benchmark.judgments import JudgmentFields, load_documents, load_judgments, locate
-from benchmark.meta_eval import meta_evaluate, summary_table
+from benchmark.meta.judgments import JudgmentFields, load_documents, load_judgments, locate
+from benchmark.meta.meta_eval import meta_evaluate, summary_table
 
 OUTPUTS = {"short": "One.", "mid": "One two three.", "long": "One two three four five six."}
 

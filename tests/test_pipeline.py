@@ -10,11 +10,12 @@ from typing import ClassVar
 
 import pytest
 
+from benchmark.components import SUMMARIZERS
 from benchmark.config import RunConfig
 from benchmark.documents import Document
 from benchmark.errors import ConfigError
 from benchmark.pipeline import run
-from benchmark.summarizers import SUMMARIZERS, SummarizerBase
+from benchmark.summarizers import SummarizerBase
 
 CALLS: list[str] = []
 
@@ -56,17 +57,13 @@ def _config(dataset: Path, cache: Path, batch_size: int = 1) -> RunConfig:
 
 def test_second_identical_run_computes_nothing(tiny_set: Path, tmp_path: Path) -> None:
     first = run(_config(tiny_set, tmp_path / "c.sqlite"))
-    assert first.metadata["cache"]["summaries_computed"] == 6
+    assert first.metadata.cache.summaries_computed == 6
     CALLS.clear()
     second = run(_config(tiny_set, tmp_path / "c.sqlite"))
     assert CALLS == []
-    assert second.metadata["cache"] == {
-        **second.metadata["cache"],
-        "summaries_computed": 0,
-        "summaries_cached": 6,
-        "scores_computed": 0,
-        "scores_cached": 6,
-    }
+    cache = second.metadata.cache
+    assert (cache.summaries_computed, cache.summaries_cached) == (0, 6)
+    assert (cache.scores_computed, cache.scores_cached) == (0, 6)
     assert second.scores.equals(first.scores)
 
 
@@ -81,7 +78,7 @@ def test_interrupted_run_resumes_without_redoing_work(
     CALLS.clear()
     results = run(_config(tiny_set, tmp_path / "c.sqlite"))
     assert CALLS == ["d2"]
-    assert results.metadata["cache"]["summaries_cached"] == 2
+    assert results.metadata.cache.summaries_cached == 2
     assert results.summaries["error"].isna().all()
 
 
@@ -95,7 +92,7 @@ def test_failing_document_is_recorded_and_run_goes_on(
     assert rows["error"].isna().sum() == 2
     scored = results.scores[results.scores["system"] == "counting-test"]["doc_id"].unique()
     assert sorted(scored) == ["d0", "d2"]
-    assert results.metadata["systems"][0]["failed"] == 1
+    assert results.metadata.systems[0].failed == 1
     monkeypatch.delenv("FAIL_IDS")
     CALLS.clear()
     rerun = run(_config(tiny_set, tmp_path / "c.sqlite"))
@@ -127,9 +124,9 @@ def test_results_round_trip(tiny_set: Path, tmp_path: Path) -> None:
     results = run(RunConfig(dataset=str(tiny_set), summarizers=("lead",), use_cache=False))
     results.save(tmp_path)
     loaded = load_results(tmp_path / "results.json")
-    assert loaded.metadata["dataset"]["fingerprint"] == results.metadata["dataset"]["fingerprint"]
+    assert loaded.metadata.dataset.fingerprint == results.metadata.dataset.fingerprint
     assert loaded.means().round(12).equals(results.means().round(12))
-    assert loaded.metadata["metrics"][0]["signature"].startswith("metric:rouge|")
+    assert loaded.metadata.metrics[0].signature.startswith("metric:rouge|")
 
 
 def test_run_seed_reaches_seeded_summarizers(tiny_set: Path) -> None:

@@ -120,8 +120,8 @@ def test_sigkill_then_rerun_loses_nothing_and_recomputes_only_unfinished(
     rerun = run_cli(*run_args(dataset, plugin, cache, tmp_path / "b", "slow-first"), env=env_rerun)
     assert rerun.returncode == 0, rerun.stderr
     resumed = load_results(tmp_path / "b" / "results.json")
-    assert resumed.metadata["cache"]["summaries_cached"] == kept
-    assert resumed.metadata["cache"]["summaries_computed"] == N_DOCS - kept
+    assert resumed.metadata.cache.summaries_cached == kept
+    assert resumed.metadata.cache.summaries_computed == N_DOCS - kept
     assert sorted(logged(tmp_path / "rerun.log")) == sorted(unfinished)
     assert integrity(cache) == "ok"
 
@@ -152,7 +152,7 @@ def test_two_runs_share_one_cache_at_once(setup: tuple[Path, Path], tmp_path: Pa
     check = run_cli(*run_args(dataset, plugin, cache, tmp_path / "check", "slow-first", "lead", "lead:k=2"),
                     env={"CALL_LOG": str(tmp_path / "check.log")})
     assert check.returncode == 0, check.stderr
-    meta = load_results(tmp_path / "check" / "results.json").metadata["cache"]
-    assert meta["summaries_computed"] == 0 and meta["summaries_cached"] == 3 * N_DOCS
-    assert meta["scores_computed"] == 0
+    meta = load_results(tmp_path / "check" / "results.json").metadata.cache
+    assert meta.summaries_computed == 0 and meta.summaries_cached == 3 * N_DOCS
+    assert meta.scores_computed == 0
     assert logged(tmp_path / "check.log") == []

@@ -17,8 +17,9 @@ from rouge_score import rouge_scorer
 from benchmark.config import RunConfig
 from benchmark.documents import Document, ReferenceSet, load_reference_set
 from benchmark.errors import InputError
-from benchmark.metrics.rouge import ROUGE_TYPES, Rouge, sentence_lines
+from benchmark.metrics.rouge import ROUGE_TYPES, Rouge
 from benchmark.pipeline import run
+from benchmark.text import sentence_lines
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 VALUE = st.one_of(st.text(max_size=40), st.just(""), st.integers(), st.none(),
@@ -133,7 +134,7 @@ def test_one_megabyte_article_through_lead_and_rouge(
                             cache=str(tmp_path / "c.sqlite")))
     values = results.scores["value"]
     assert len(values) == 12 and values.between(0, 1).all()
-    assert results.scores.set_index("metric").at["rouge1_r", "value"] > 0.1
+    assert results.scores.set_index("column").at["rouge1_r", "value"] > 0.1
 
 
 def test_document_with_a_thousand_references(cnndm_path: Path, tmp_path: Path) -> None:
@@ -149,8 +150,8 @@ def test_document_with_a_thousand_references(cnndm_path: Path, tmp_path: Path) -
                                  metrics=(f"rouge:multi_ref={multi_ref}",), cache=str(tmp_path / "c.sqlite")))
         for multi_ref in ("max", "mean")
     }
-    best = results["max"].scores.set_index("metric")["value"]
-    mean = results["mean"].scores.set_index("metric")["value"]
+    best = results["max"].scores.set_index("column")["value"]
+    mean = results["mean"].scores.set_index("column")["value"]
     assert (best.loc[["rouge1_f", "rouge2_f", "rougeL_f", "rougeLsum_f"]]
             >= mean.loc[["rouge1_f", "rouge2_f", "rougeL_f", "rougeLsum_f"]]).all()
     summary = results["max"].summaries.at[0, "summary"]

@@ -10,9 +10,10 @@ import pandas as pd
 import pytest
 import scipy.stats
 
-from benchmark.analysis import analyze
+from benchmark.metadata import RunMetadata
 from benchmark.results import Results
-from benchmark.stats import (
+from benchmark.stats.analysis import analyze
+from benchmark.stats.resampling import (
     StatsOptions,
     approximate_randomization,
     bootstrap_ci,
@@ -154,14 +155,14 @@ def _results(systems: list[str]) -> Results:
         for k, s in enumerate(sorted(systems))
         for i in range(30)
     ]
-    scores = pd.DataFrame(rows, columns=["doc_id", "system", "metric", "value"])
+    scores = pd.DataFrame(rows, columns=["doc_id", "system", "column", "value"])
     meta = {
         "systems": [{"name": s} for s in systems],
         "seed": 5,
         "bootstrap": 500,
         "metrics": [{"name": "rouge", "columns": ["rouge1_f"], "headline": ["rouge1_f"]}],
     }
-    return Results(summaries=pd.DataFrame(), scores=scores, metadata=meta)
+    return Results(summaries=pd.DataFrame(), scores=scores, metadata=RunMetadata.from_dict(meta))
 
 
 def test_analysis_is_deterministic_and_independent_of_system_order() -> None:

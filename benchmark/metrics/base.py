@@ -22,13 +22,28 @@ class Metric(Protocol):
     ``score`` is batched and keyword-only: candidates and the documents (which carry the
     references and the source) in the same order; it returns per-document columns such
     as ``rouge1_f``. ``signature`` states everything that changes the numbers.
+
+    The other members have defaults in :class:`MetricBase`: ``headline`` (the columns a
+    leaderboard shows), ``higher_is_better`` (``None`` for descriptive columns),
+    ``parallel_safe`` (may run in worker processes), ``columns()`` (every column ``score``
+    returns), ``display_scale(column)`` (100 for fractions, 1 for counts) and
+    ``prepare(documents)`` (called once with every document before scoring).
     """
 
     name: ClassVar[str]
+    headline: ClassVar[tuple[str, ...]]
+    higher_is_better: ClassVar[bool | None]
+    parallel_safe: ClassVar[bool]
 
     def signature(self) -> str: ...
 
     def score(self, *, candidates: Sequence[str], documents: Sequence[Document]) -> Scores: ...
+
+    def columns(self) -> tuple[str, ...]: ...
+
+    def display_scale(self, column: str) -> float: ...
+
+    def prepare(self, documents: Sequence[Document]) -> None: ...
 
 
 class MetricBase:

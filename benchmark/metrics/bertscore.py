@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from importlib.metadata import version
 from typing import Any, ClassVar, Literal
 
+from benchmark import models
 from benchmark.documents import Document
 from benchmark.errors import ConfigError
 from benchmark.hashing import file_hash, stable_hash
-from benchmark.metrics import bertscore_model as bm
+from benchmark.metrics import bertscore_encoder as bm
 from benchmark.metrics.base import MetricBase, MetricWarning, Scores
 
 DEFAULT_LAYER = 5  # chosen on REALSumm and Newsroom human scores: docs/metrics.md
@@ -34,7 +35,7 @@ class BERTScore(MetricBase):
     version: ClassVar[str] = "1"
     headline: ClassVar[tuple[str, ...]] = ("bertscore_f",)
 
-    model: str = bm.DEFAULT_MODEL
+    model: str = models.DEFAULT_ENCODER
     layer: int | None = None
     idf: bool = False
     rescale: bool = False
@@ -63,13 +64,13 @@ class BERTScore(MetricBase):
         """The layer whose output is matched (always passed explicitly, never guessed)."""
         if self.layer is not None:
             return self.layer
-        return DEFAULT_LAYER if self.model == bm.DEFAULT_MODEL else bm.default_layers(self.model)
+        return DEFAULT_LAYER if self.model == models.DEFAULT_ENCODER else bm.default_layers(self.model)
 
     def bert_score_hash(self) -> str:
         """bert-score's own hash string for these settings."""
         from bert_score.utils import get_hash
 
-        custom = self.rescale and (self.baseline is not None or self.model == bm.DEFAULT_MODEL)
+        custom = self.rescale and (self.baseline is not None or self.model == models.DEFAULT_ENCODER)
         return str(get_hash(self.model, self.num_layers, self.idf, self.rescale, custom, False))
 
     def signature_fields(self) -> list[tuple[str, Any]]:
@@ -78,7 +79,7 @@ class BERTScore(MetricBase):
             ("version", f"bert-score-{version('bert-score')}"),
             ("impl", f"sumbench-bertscore-{self.version}"),
             ("hash", self.bert_score_hash()),
-            ("model", bm.model_identity(self.model)),
+            ("model", models.encoder_identity(self.model)),
             ("layer", self.num_layers),
             ("idf", self._state.get("idf_key", "run-refs") if self.idf else "no"),
             ("rescale", self._baseline_id() if self.rescale else "no"),
@@ -145,7 +146,7 @@ class BERTScore(MetricBase):
 
     def _tokenizer(self) -> Any:
         if "tokenizer" not in self._state:
-            self._state["tokenizer"] = bm.cached_tokenizer(bm.model_path(self.model))
+            self._state["tokenizer"] = bm.cached_tokenizer(models.encoder_path(self.model))
         return self._state["tokenizer"]
 
     def _encoder(self) -> tuple[Any, str]:
@@ -155,7 +156,7 @@ class BERTScore(MetricBase):
             device = self.device
             if device == "auto":
                 device = "cuda" if torch.cuda.is_available() else "cpu"
-            model = bm.cached_encoder(bm.model_path(self.model), self.num_layers, device, self.dtype)
+            model = bm.cached_encoder(models.encoder_path(self.model), self.num_layers, device, self.dtype)
             self._state["encoder"] = (model, device)
         encoder: tuple[Any, str] = self._state["encoder"]
         return encoder

@@ -25,16 +25,10 @@ from rouge_score import rouge_scorer, tokenizers
 from benchmark.documents import Document
 from benchmark.metrics.base import MetricBase, MetricWarning, Scores
 from benchmark.metrics.rouge_fast import MEMO_SIZE, Analysis, TokenizerName, analyse_text, score_pair
-from benchmark.metrics.rouge_tokenizers import UnicodeTokenizer, dropped_fraction
-from benchmark.text import SPLITTER_SIGNATURE, split_sentences
+from benchmark.text import SPLITTER_SIGNATURE, UnicodeTokenizer, dropped_fraction, sentence_lines
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
 DROP_WARN_THRESHOLD = 0.05
-
-
-def sentence_lines(text: str) -> str:
-    """Text as one sentence per line, the input rougeLsum expects."""
-    return "\n".join(split_sentences(text))
 
 
 @lru_cache(maxsize=MEMO_SIZE)

@@ -1,4 +1,8 @@
-"""Report writers: Markdown and HTML from Results, plus writing a run's output directory."""
+"""Report writers: Markdown and HTML from Results, plus writing a run's output directory.
+
+The statistics (:func:`benchmark.stats.analysis.analyze`) are computed once per write and
+passed to every renderer.
+"""
 
 from __future__ import annotations
 
@@ -19,14 +23,16 @@ def write_reports(
     if "json" in formats or "csv" in formats:
         saved = results.save(out)
         written.update({k: v for k, v in saved.items() if k in formats})
-    if "md" in formats:
-        from benchmark.reports.markdown import render_markdown
+    if "md" in formats or "html" in formats:
+        from benchmark.stats.analysis import analyze
 
-        written["md"] = atomic_write_text(out / "report.md", render_markdown(results))
-    if "html" in formats:
-        try:
+        analysis = analyze(results)
+        if "md" in formats:
+            from benchmark.reports.markdown import render_markdown
+
+            written["md"] = atomic_write_text(out / "report.md", render_markdown(results, analysis))
+        if "html" in formats:
             from benchmark.reports.html import render_html
-        except ImportError:  # the HTML report module is optional until it exists
-            return written
-        written["html"] = atomic_write_text(out / "report.html", render_html(results))
+
+            written["html"] = atomic_write_text(out / "report.html", render_html(results, analysis))
     return written

@@ -18,12 +18,12 @@ import jinja2
 import numpy as np
 from markupsafe import Markup
 
-from benchmark.analysis import Analysis, analyze
 from benchmark.reports import plots
+from benchmark.reports.format import fmt_ci, fmt_delta, fmt_p, fmt_score
 from benchmark.reports.highlight import N as NGRAM_N
 from benchmark.reports.highlight import shared_bigram_marks
-from benchmark.reports.markdown import fmt_ci, fmt_delta, fmt_p, fmt_score
 from benchmark.results import Results
+from benchmark.stats.analysis import Analysis
 from benchmark.text import count_words
 
 MAX_DOCUMENTS = 200
@@ -130,7 +130,7 @@ def drilldown(results: Results, analysis: Analysis, limit: int) -> list[dict[str
     documents = {d["id"]: d for d in results.documents}
     order = list(documents) or list(dict.fromkeys(results.summaries["doc_id"]))
     scores = (
-        results.scores.set_index(["doc_id", "system", "metric"])["value"] if len(results.scores) else None
+        results.scores.set_index(["doc_id", "system", "column"])["value"] if len(results.scores) else None
     )
     out = []
     for doc_id in order[:limit]:
@@ -165,11 +165,8 @@ def drilldown(results: Results, analysis: Analysis, limit: int) -> list[dict[str
     return out
 
 
-def render_html(
-    results: Results, analysis: Analysis | None = None, max_documents: int = MAX_DOCUMENTS
-) -> str:
+def render_html(results: Results, analysis: Analysis, max_documents: int = MAX_DOCUMENTS) -> str:
     """The full HTML report of a run as one string."""
-    analysis = analysis or analyze(results)
     values = _values(results, analysis)
     has_scores = bool(analysis.systems and analysis.columns)
     bars = (
@@ -196,7 +193,7 @@ def render_html(
         analysis=analysis,
         level=f"{100 * analysis.options.level:g}",
         leaderboard=leaderboard(analysis),
-        failed={s["name"]: s.get("failed", 0) for s in results.metadata.get("systems", [])},
+        failed={s.name: s.failed for s in results.metadata.systems},
         bars=bars,
         distributions=Markup(plots.distributions(analysis.columns, analysis.systems, values, analysis.scales))
         if has_scores

@@ -11,9 +11,10 @@ from typing import Any
 
 import jinja2
 
-from benchmark.analysis import Analysis, analyze
-from benchmark.compare import Comparison
+from benchmark.reports.format import fmt_ci, fmt_delta, fmt_p, fmt_score, md_code, md_escape
 from benchmark.results import Results
+from benchmark.stats.analysis import Analysis
+from benchmark.stats.compare import Comparison
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("benchmark.reports", "templates"),
@@ -22,45 +23,6 @@ _ENV = jinja2.Environment(
     lstrip_blocks=True,
     keep_trailing_newline=True,
 )
-
-
-def md_escape(text: str) -> str:
-    """Escape text for a Markdown table cell or paragraph."""
-    text = " ".join(str(text).split())
-    for char in "\\`*_[]<>|":
-        text = text.replace(char, "\\" + char)
-    return text
-
-
-def md_code(text: str) -> str:
-    """Inline code for a table cell: the ``|`` that would end the cell is escaped."""
-    return "`" + " ".join(str(text).split()).replace("`", "'").replace("|", "\\|") + "`"
-
-
-def fmt_ci(low: float, high: float, scale: float = 100.0, signed: bool = False) -> str:
-    """A CI on the display scale: ``[39.10, 43.40]``; ``signed`` for changes: ``[-2.10, +0.40]``."""
-    fmt = fmt_delta if signed else fmt_score
-    return f"[{fmt(low, scale)}, {fmt(high, scale)}]"
-
-
-def fmt_delta(value: float, scale: float = 100.0) -> str:
-    """A signed change on the display scale (x100 for fractions)."""
-    if value is None or math.isnan(value):
-        return "—"
-    return f"{scale * value:+.2f}"
-
-
-def fmt_p(value: float) -> str:
-    if value is None or math.isnan(value):
-        return "—"
-    return "<0.001" if value < 0.001 else f"{value:.3f}"
-
-
-def fmt_score(value: float, scale: float = 100.0) -> str:
-    """A score on its display scale (fractions x100, ROUGE tradition), two decimals; NaN as a dash."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    return f"{scale * value:.2f}"
 
 
 def leaderboard_rows(results: Results, analysis: Analysis | None = None) -> tuple[list[str], list[list[str]]]:
@@ -77,7 +39,6 @@ def leaderboard_rows(results: Results, analysis: Analysis | None = None) -> tupl
             series = means[col].dropna()
             if len(series):
                 best[col] = series.max() if results.higher_is_better(col) else series.min()
-    failed = {s["name"]: s.get("failed", 0) for s in results.metadata.get("systems", [])}
     rows = []
     for system in means.index:
         row = [md_escape(str(system))]
@@ -92,7 +53,7 @@ def leaderboard_rows(results: Results, analysis: Analysis | None = None) -> tupl
                     " †" if analysis.below_best(system, col) else ""
                 )
             row.append(cell)
-        row.append(str(failed.get(system, 0)))
+        row.append(str(results.metadata.failed(str(system))))
         rows.append(row)
     return ["system", *columns, "failed"], rows
 
@@ -169,10 +130,9 @@ def change_rows(comparison: Comparison) -> list[list[str]]:
 
 
 def render_markdown(
-    results: Results, comparison: Comparison | None = None, analysis: Analysis | None = None
+    results: Results, analysis: Analysis, comparison: Comparison | None = None
 ) -> str:
     """The full Markdown report of a run; with ``comparison``, its changes against a baseline."""
-    analysis = analysis or analyze(results)
     header, rows = leaderboard_rows(results, analysis)
     meta = results.metadata
     return _ENV.get_template("report.md.j2").render(
@@ -187,16 +147,16 @@ def render_markdown(
         if comparison
         else [],
         metric_signatures=[
-            (md_escape(m["name"]), md_code(m.get("signature", ""))) for m in meta.get("metrics", [])
+            (md_escape(m.name), md_code(m.signature)) for m in meta.metrics
         ],
         systems=[
             {
-                **s,
-                "name": md_escape(s["name"]),
-                "spec": md_code(s.get("spec", "")),
-                "fingerprint": md_code(s.get("fingerprint", "")),
+                **s.to_dict(),
+                "name": md_escape(s.name),
+                "spec": md_code(s.spec),
+                "fingerprint": md_code(s.fingerprint),
             }
-            for s in meta.get("systems", [])
+            for s in meta.systems
         ],
         stats_signature=md_code(analysis.options.signature()),
         example=example_article(results),

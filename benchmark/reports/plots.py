@@ -18,7 +18,7 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.figure import Figure
 
-from benchmark.stats import Interval
+from benchmark.stats.resampling import Interval
 
 _METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.DOTALL)
 PALETTE = ("#4269d0", "#efb118", "#ff725c", "#6cc5b0", "#3ca951", "#ff8ab7", "#a463f2", "#97bbf5", "#9c6b4e")

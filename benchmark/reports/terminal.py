@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rich.table import Table
 
-from benchmark.compare import Comparison
-from benchmark.reports.markdown import fmt_ci, fmt_delta, fmt_p, fmt_score
+from benchmark.reports.format import fmt_ci, fmt_delta, fmt_p, fmt_score
+from benchmark.stats.compare import Comparison
 
 
 def comparison_table(comparison: Comparison) -> Table:

@@ -28,9 +28,12 @@ class Summarizer(Protocol):
     ``summarize`` is batched: it gets many documents at once and returns one item per
     document, a summary string or a SummaryFailure. Raising fails the whole batch, after
     which the pipeline retries document by document to isolate the bad one.
+    ``parallel_safe`` (default ``False`` in :class:`SummarizerBase`) lets a pure-Python
+    summarizer run in worker processes.
     """
 
     name: ClassVar[str]
+    parallel_safe: ClassVar[bool]
 
     def fingerprint(self) -> str: ...
 

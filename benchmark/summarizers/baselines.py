@@ -26,11 +26,9 @@ from rouge_score import scoring, tokenizers
 
 from benchmark.documents import Document
 from benchmark.hashing import sha256_text
-from benchmark.metrics.rouge import sentence_lines
-from benchmark.metrics.rouge_tokenizers import UnicodeTokenizer
 from benchmark.summarizers.base import SummarizerBase
 from benchmark.summarizers.selection import Extractive
-from benchmark.text import SPLITTER_SIGNATURE, split_sentences
+from benchmark.text import SPLITTER_SIGNATURE, UnicodeTokenizer, sentence_lines, split_sentences
 
 NGram = tuple[str, ...]
 RefCounts = tuple[Counter[NGram], Counter[NGram]]

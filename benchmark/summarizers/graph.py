@@ -29,10 +29,9 @@ import numpy as np
 
 from benchmark.documents import Document
 from benchmark.hashing import stable_hash
-from benchmark.metrics.rouge_tokenizers import porter_stem
 from benchmark.summarizers.selection import Extractive, rank_by_score
 from benchmark.summarizers.stopwords import ENGLISH_STOPWORDS
-from benchmark.text import words
+from benchmark.text import porter_stem, words
 
 PAGERANK_MAX_ITER = 1000
 

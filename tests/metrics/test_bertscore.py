@@ -13,7 +13,9 @@ from benchmark.documents import Document
 from benchmark.errors import ConfigError
 from benchmark.metrics.base import MetricWarning
 from benchmark.metrics.bertscore import DEFAULT_LAYER, BERTScore
-from benchmark.metrics.bertscore_model import BASELINE_DIR, DEFAULT_MODEL, default_model_path
+from benchmark.metrics.bertscore_encoder import BASELINE_DIR
+from benchmark.models import DEFAULT_ENCODER as DEFAULT_MODEL
+from benchmark.models import default_model_path
 
 bert_score = pytest.importorskip("bert_score")
 TOLERANCE = 1e-6
@@ -151,7 +153,7 @@ def test_pipeline_scores_every_system_and_a_rerun_comes_from_the_cache(
                        metrics=("bertscore:layer=1,rescale=true",), cache=str(tmp_path / "c.sqlite"))
     first = run(config)
     again = run(config)
-    assert first.metadata["cache"]["scores_computed"] == 6 and again.metadata["cache"]["scores_cached"] == 6
+    assert first.metadata.cache.scores_computed == 6 and again.metadata.cache.scores_cached == 6
     assert first.means().equals(again.means())
-    (meta,) = first.metadata["metrics"]
-    assert meta["signature"].startswith("metric:bertscore|") and meta["headline"] == ["bertscore_f"]
+    (meta,) = first.metadata.metrics
+    assert meta.signature.startswith("metric:bertscore|") and meta.headline == ("bertscore_f",)

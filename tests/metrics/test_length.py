@@ -21,9 +21,9 @@ def test_counts_words_and_sentences() -> None:
 def test_descriptive_columns_are_recorded_and_never_bold(tiny_set: Path) -> None:
     results = run(RunConfig(dataset=str(tiny_set), summarizers=("lead:k=1", "lead:k=2"),
                             metrics=("rouge", "length", "fragments"), use_cache=False))
-    meta = {m["name"]: m for m in results.metadata["metrics"]}
-    assert meta["length"]["higher_is_better"] is None and meta["fragments"]["higher_is_better"] is None
-    assert meta["rouge"]["higher_is_better"] is True
+    meta = {m.name: m for m in results.metadata.metrics}
+    assert meta["length"].higher_is_better is None and meta["fragments"].higher_is_better is None
+    assert meta["rouge"].higher_is_better is True
     assert results.descriptive("length_words") and not results.descriptive("rouge1_f")
     header, rows = leaderboard_rows(results)
     for name in ("length_words", "coverage", "density"):

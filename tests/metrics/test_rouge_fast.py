@@ -16,7 +16,7 @@ from rouge_score import rouge_scorer, tokenizers
 from benchmark.documents import Document
 from benchmark.metrics.rouge import ROUGE_TYPES, Rouge, sentence_lines
 from benchmark.metrics.rouge_fast import FastRougeScorer, lcs_indices, lcs_length, lcs_rows, match_masks
-from benchmark.metrics.rouge_tokenizers import UnicodeTokenizer
+from benchmark.text import UnicodeTokenizer
 
 TOLERANCE = 1e-12
 CHUNKS = 4

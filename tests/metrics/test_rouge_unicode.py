@@ -12,7 +12,7 @@ from conftest import write_jsonl
 from benchmark.documents import Document
 from benchmark.metrics.base import MetricWarning
 from benchmark.metrics.rouge import Rouge
-from benchmark.metrics.rouge_tokenizers import UnicodeTokenizer, dropped_fraction
+from benchmark.text import UnicodeTokenizer, dropped_fraction
 
 TEXTS = {
     "ru": "Президент подписал закон о бюджете на следующий год. Депутаты одобрили его в среду.",

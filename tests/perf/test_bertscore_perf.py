@@ -25,8 +25,9 @@ import numpy as np
 import pytest
 from realdata import read_jsonl
 
+from benchmark import models
 from benchmark.documents import Document
-from benchmark.metrics import bertscore_model as bm
+from benchmark.metrics import bertscore_encoder as bm
 from benchmark.metrics.bertscore import DEFAULT_LAYER, BERTScore
 
 pytestmark = pytest.mark.perf
@@ -91,7 +92,7 @@ def measure(docs: list[Document], systems: list[list[str]], bf16: bool) -> dict[
     import bert_score
 
     refs = [list(d.references) for d in docs]
-    path = bm.default_model_path()
+    path = models.default_model_path()
     start = time.perf_counter()
     expected = [
         bert_score.score(s, refs, model_type=path, num_layers=DEFAULT_LAYER)[2].numpy() for s in systems
@@ -120,10 +121,10 @@ def measure(docs: list[Document], systems: list[list[str]], bf16: bool) -> dict[
 def test_four_systems_beat_four_bert_score_calls(shared_data: Path) -> None:
     import bert_score
 
-    path = bm.default_model_path()
+    path = models.default_model_path()
     bert_score.score(["warm up"], ["warm up"], model_type=path, num_layers=DEFAULT_LAYER)  # imports
     report = {
-        "model": bm.DEFAULT_MODEL,
+        "model": models.DEFAULT_ENCODER,
         "layer": DEFAULT_LAYER,
         "machine": machine(),
         "all_references": measure(*workload(shared_data, all_references=True), bf16=False),

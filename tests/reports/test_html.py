@@ -21,6 +21,7 @@ from matplotlib.image import imread
 from benchmark.reports.highlight import shared_bigram_marks
 from benchmark.reports.html import render_html
 from benchmark.results import load_results
+from benchmark.stats.analysis import analyze
 from tests.conftest import run_cli, write_jsonl
 
 XSS_ALERT = "<script>alert(1)</script>"
@@ -100,7 +101,7 @@ def test_report_is_self_contained_and_escaped(report_dir: Path) -> None:
 
 def test_report_is_reproducible(report_dir: Path) -> None:
     results = load_results(report_dir)
-    assert render_html(results) == render_html(results)
+    assert render_html(results, analyze(results)) == render_html(results, analyze(results))
     assert len(results.documents) == 6 and results.documents[0]["title"].startswith("Title")
 
 
@@ -108,7 +109,8 @@ def test_old_results_without_documents_still_render(report_dir: Path, tmp_path: 
     payload = json.loads((report_dir / "results.json").read_text(encoding="utf-8"))
     del payload["documents"]
     (tmp_path / "results.json").write_text(json.dumps(payload), encoding="utf-8")
-    html = render_html(load_results(tmp_path))
+    loaded = load_results(tmp_path)
+    html = render_html(loaded, analyze(loaded))
     assert "stores no article texts" in html and "doc-3" in html
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from benchmark.config import RunConfig
 from benchmark.pipeline import run
 from benchmark.reports.markdown import render_markdown
+from benchmark.stats.analysis import analyze
 
 
 def test_counts_are_not_scaled_and_fractions_are(tiny_set: Path) -> None:
@@ -20,9 +21,10 @@ def test_counts_are_not_scaled_and_fractions_are(tiny_set: Path) -> None:
     assert results.scale("rouge1_f") == 100.0
     words = results.means().at["lead:k=1", "length_words"]
     coverage = results.means().at["lead:k=1", "coverage"]
-    row = next(line for line in render_markdown(results).splitlines() if line.startswith("| lead:k=1 |"))
+    lines = render_markdown(results, analyze(results)).splitlines()
+    row = next(line for line in lines if line.startswith("| lead:k=1 |"))
     cells = [c.strip() for c in row.strip("|").split("|")]
-    header = next(line for line in render_markdown(results).splitlines() if line.startswith("| system |"))
+    header = next(line for line in lines if line.startswith("| system |"))
     names = [c.strip() for c in header.strip("|").split("|")]
     assert cells[names.index("length_words")].startswith(f"{words:.2f}")
     assert cells[names.index("coverage")].startswith(f"{100 * coverage:.2f}")

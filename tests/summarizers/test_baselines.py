@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from benchmark.components import build_systems
 from benchmark.documents import Document, load_reference_set
 from benchmark.metrics.rouge import Rouge
-from benchmark.pipeline import build_systems
 from benchmark.summarizers.baselines import Oracle, RandomSentences, oracle_objective
 from benchmark.text import count_words, split_sentences
 

@@ -12,9 +12,10 @@ import pandas as pd
 import pytest
 from conftest import write_jsonl
 
+from benchmark.components import build_systems
 from benchmark.config import RunConfig
 from benchmark.documents import Document
-from benchmark.pipeline import build_systems, run
+from benchmark.pipeline import run
 from benchmark.summarizers.base import SummaryFailure
 from benchmark.summarizers.command import Command
 
@@ -95,7 +96,7 @@ def test_a_crash_and_a_hang_fail_only_their_documents(tmp_path: Path, plugin: Pa
         assert summaries.at[f"ok{i}", "summary"] == f"Story {i} begins here."
         assert pd.isna(summaries.at[f"ok{i}", "error"])
     assert sorted(results.scores["doc_id"].unique()) == [f"ok{i}" for i in range(4)]
-    assert results.metadata["systems"][0]["failed"] == 2
+    assert results.metadata.systems[0].failed == 2
     # One call for the batch, which crashed; then each document alone.
     assert calls(plugin)[0] == [r["id"] for r in records]
     assert sorted(c[0] for c in calls(plugin)[1:]) == sorted(r["id"] for r in records)

@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
+from benchmark.components import build_systems
 from benchmark.documents import Document
-from benchmark.pipeline import build_systems
 from benchmark.summarizers.graph import (
     LexRank,
     TextRank,

@@ -6,8 +6,8 @@ import pickle
 
 import pytest
 
+from benchmark.components import build_systems
 from benchmark.errors import ConfigError
-from benchmark.pipeline import build_systems
 
 
 @pytest.mark.parametrize(

@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from benchmark.analysis import _interval_dict, _num, options_for
 from benchmark.errors import InputError
 from benchmark.results import Results
-from benchmark.stats import PairedTest, StatsOptions, holm, paired_test
+from benchmark.stats.analysis import _interval_dict, _num, options_for
+from benchmark.stats.resampling import PairedTest, StatsOptions, holm, paired_test
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,14 +101,14 @@ class Comparison:
 
 
 def _signatures(results: Results) -> dict[str, str]:
-    return {m["name"]: m.get("signature", "") for m in results.metadata.get("metrics", [])}
+    return {m.name: m.signature for m in results.metadata.metrics}
 
 
 def check_compatible(base: Results, new: Results, allow_signature_mismatch: bool) -> list[str]:
     """Warnings for a different dataset; InputError for a metric signature that differs."""
     warnings: list[str] = []
-    fp_base = base.metadata.get("dataset", {}).get("fingerprint")
-    fp_new = new.metadata.get("dataset", {}).get("fingerprint")
+    fp_base = base.metadata.dataset.fingerprint
+    fp_new = new.metadata.dataset.fingerprint
     if fp_base != fp_new:
         warnings.append(
             f"dataset fingerprints differ ({fp_base} vs {fp_new}); only shared documents are compared"
@@ -179,8 +179,8 @@ def compare_results(
                 )
             )
     return Comparison(
-        base_run=str(base.metadata.get("run_id", "base")),
-        new_run=str(new.metadata.get("run_id", "new")),
+        base_run=base.metadata.run_id,
+        new_run=new.metadata.run_id,
         options=options,
         columns=cols,
         changes=tuple(changes),

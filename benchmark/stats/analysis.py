@@ -15,7 +15,15 @@ from typing import Any
 import numpy as np
 
 from benchmark.results import Results
-from benchmark.stats import Interval, PairedTest, StatsOptions, bootstrap_ci, generator, holm, paired_test
+from benchmark.stats.resampling import (
+    Interval,
+    PairedTest,
+    StatsOptions,
+    bootstrap_ci,
+    generator,
+    holm,
+    paired_test,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,8 +134,8 @@ def options_for(results: Results, resamples: int | None = None, seed: int | None
     """Stats options from a run's metadata (its seed and bootstrap count), with overrides."""
     meta = results.metadata
     return StatsOptions(
-        resamples=int(resamples if resamples is not None else meta.get("bootstrap", 1000)),
-        seed=int(seed if seed is not None else meta.get("seed", 0)),
+        resamples=int(resamples if resamples is not None else meta.bootstrap),
+        seed=int(seed if seed is not None else meta.seed),
     )
 
 

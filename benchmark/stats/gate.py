@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import math
 
-from benchmark.compare import Comparison
 from benchmark.errors import ConfigError, GateFailed
 from benchmark.results import Results
+from benchmark.stats.compare import Comparison
 
 
 def _metric_and_number(text: str, label: str, form: str, example: str, unit: str) -> tuple[str, float]:

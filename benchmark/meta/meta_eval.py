@@ -4,12 +4,12 @@ Procedure (``sumbench meta-eval``):
 
 1. Read the judgments (one row per document and system: output and human scores) and the
    reference set that holds the documents and their references.
-2. Score every output with every metric (the metric's ``prepare`` once with all judged
-   documents, then ``score`` per system in batches), through the score cache: a rerun
-   recomputes nothing.
+2. Score every output with every metric through the one scoring loop
+   (:func:`benchmark.scoring.score_pairs`, the same as ``sumbench run``), so a rerun, or
+   outputs a run already scored on the same documents, recompute nothing.
 3. For every metric column (each metric's headline columns) and every human dimension,
    compute summary-level and system-level Pearson, Spearman and Kendall tau-b, with a
-   seeded bootstrap CI over documents (see ``benchmark.correlation``).
+   seeded bootstrap CI over documents (see ``benchmark.meta.correlation``).
 """
 
 from __future__ import annotations
@@ -24,11 +24,12 @@ import numpy as np
 import pandas as pd
 
 from benchmark.cache import Cache
-from benchmark.correlation import LEVELS, METHODS, correlate, resamples
+from benchmark.components import MetricRun, build_metrics
 from benchmark.documents import Document, ReferenceSet
-from benchmark.judgments import Judgments
-from benchmark.metrics.base import check_columns
-from benchmark.pipeline import MetricRun, build_metrics
+from benchmark.meta.correlation import LEVELS, METHODS, correlate, resamples
+from benchmark.meta.judgments import Judgments
+from benchmark.progress import NullProgress, Progress
+from benchmark.scoring import Pair, RunContext, score_pairs
 
 DEFAULT_METRICS = ("rouge:multi_ref=mean", "bertscore")
 SCHEMA = "sumbench-meta-eval"
@@ -57,37 +58,19 @@ class MetaEval:
 
 
 def score_outputs(
-    run: MetricRun, judgments: Judgments, docs: dict[str, Document], cache: Cache, batch_size: int,
-    messages: list[str],
+    run: MetricRun, judgments: Judgments, docs: dict[str, Document], ctx: RunContext
 ) -> pd.DataFrame:
     """Long table ``doc_id, system, column, value`` of one metric over every judged output."""
-    metric = run.metric
-    prepare = getattr(metric, "prepare", None)
-    if callable(prepare):
-        prepare([docs[d] for d in judgments.doc_ids])
-    signature = metric.signature()
     table = judgments.table
-    pairs = [(out, docs[d].fingerprint) for out, d in zip(table["output"], table["doc_id"], strict=True)]
-    found = cache.get_scores(signature, pairs)
-    todo = sorted({i for i, pair in enumerate(pairs) if pair not in found},
-                  key=lambda i: (table["system"].iat[i], i))
-    for start in range(0, len(todo), batch_size):
-        batch = todo[start : start + batch_size]
-        candidates = [str(table["output"].iat[i]) for i in batch]
-        documents = [docs[str(table["doc_id"].iat[i])] for i in batch]
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            scored = metric.score(candidates=candidates, documents=documents)
-        columns = check_columns(scored, len(batch), run.spec.name)
-        messages.extend(m for m in (f"{run.spec.name}: {w.message}" for w in caught) if m not in messages)
-        items = [(c, d.fingerprint, {k: float(v[j]) for k, v in columns.items()})
-                 for j, (c, d) in enumerate(zip(candidates, documents, strict=True))]
-        cache.put_scores(signature, items)
-        found.update({(c, fp): values for c, fp, values in items})
+    pairs = [
+        Pair(str(system), str(output), docs[str(doc_id)])
+        for doc_id, system, output in zip(table["doc_id"], table["system"], table["output"], strict=True)
+    ]
+    values = score_pairs(run, pairs, ctx)
     rows = [
-        (d, s, column, value)
-        for d, s, pair in zip(table["doc_id"], table["system"], pairs, strict=True)
-        for column, value in found[pair].items()
+        (pair.document.id, pair.group, column, value)
+        for pair, columns in zip(pairs, values, strict=True)
+        for column, value in columns.items()
     ]
     return pd.DataFrame(rows, columns=["doc_id", "system", "column", "value"])
 
@@ -130,25 +113,25 @@ def meta_evaluate(
     seed: int = 0,
     batch_size: int = 64,
     all_columns: bool = False,
+    progress: Progress | None = None,
 ) -> MetaEval:
     """Score the judged outputs with each metric and correlate with every human dimension."""
     runs = build_metrics(metric_specs)
     docs = {d.id: d for d in refset}
-    messages: list[str] = []
     owned = cache is None
-    cache = cache or Cache(None)
+    ctx = RunContext(cache or Cache(None), batch_size, progress or NullProgress())
     try:
         frames, columns, metrics_meta = [], [], []
         for run in runs:
-            frame = score_outputs(run, judgments, docs, cache, batch_size, messages)
+            frame = score_outputs(run, judgments, docs, ctx)
             frames.append(frame)
-            cols = getattr(run.metric, "columns", None)
-            wanted = list(cols() if all_columns and callable(cols) else getattr(run.metric, "headline", ()))
+            wanted = list(run.metric.columns() if all_columns else run.metric.headline)
             columns += [c for c in wanted or frame["column"].unique() if c not in columns]
             metrics_meta.append({"spec": str(run.spec), "signature": run.metric.signature()})
     finally:
         if owned:
-            cache.close()
+            ctx.cache.close()
+    messages = ctx.stats.warnings
     scores = pd.concat(frames, ignore_index=True)
     rows = correlations(scores, judgments, columns, bootstrap, seed)
     metadata = {
@@ -163,6 +146,7 @@ def meta_evaluate(
         "procedure": "summary level: per document over systems, constant documents skipped, mean; "
         "system level: over per-system means; CI: 2.5/97.5 percentiles over document resamples",
         "warnings": messages,
+        "cache": {"scores_cached": ctx.stats.scores_cached, "scores_computed": ctx.stats.scores_computed},
     }
     return MetaEval(rows, metadata)
 

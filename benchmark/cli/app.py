@@ -1,0 +1,58 @@
+"""The `sumbench` Typer app: the root command, its version flag, and every command registered."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from benchmark import __version__
+from benchmark.cli import meta as meta_commands
+from benchmark.cli import results as results_commands
+from benchmark.cli import run as run_commands
+from benchmark.cli.console import console
+from benchmark.cli.dataset import dataset_app
+
+app = typer.Typer(
+    name="sumbench",
+    help="Summarization evaluation and benchmarking: run summarizers over a reference set, "
+    "score them (ROUGE, BERTScore, ...), write reports and gate CI on them.\n\n"
+    "Example: sumbench run --summarizer lead:k=3 --metric rouge --output reports/lead3",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+def _version_callback(value: bool) -> None:
+    if value:
+        console.print(f"sumbench {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version_callback, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """sumbench command line."""
+
+
+
+app.command()(run_commands.run)
+app.command()(run_commands.summarize)
+app.command("list")(run_commands.list_components)
+app.command()(results_commands.report)
+app.command()(results_commands.compare)
+app.command("meta-eval")(meta_commands.meta_eval)
+app.add_typer(dataset_app, name="dataset")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+"""`sumbench dataset ...`: build, validate and describe reference sets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from benchmark.cli.console import console, handle_errors
+from benchmark.cli.options import IdFieldOpt, RefFieldOpt, TextFieldOpt
+
+dataset_app = typer.Typer(
+    help="Build, validate and describe reference sets.\n\n"
+    "Example: sumbench dataset stats datasets/news-sample.jsonl",
+    no_args_is_help=True,
+)
+
+
+@dataset_app.command("validate")
+@handle_errors
+def dataset_validate(
+    file: Annotated[str, typer.Argument(help="Reference set file or hf:NAME[:CONFIG]:SPLIT.")],
+    text_field: TextFieldOpt = None,
+    ref_field: RefFieldOpt = None,
+    id_field: IdFieldOpt = None,
+) -> None:
+    """Check a reference set; every problem is named with its file and line (exit code 2).
+
+    Example: sumbench dataset validate datasets/news-sample.jsonl
+    """
+    from benchmark.documents import load_reference_set
+
+    refset = load_reference_set(file, text_field=text_field, ref_field=ref_field, id_field=id_field)
+    console.print(f"ok: {len(refset)} documents, fingerprint {refset.fingerprint}")
+
+
+@dataset_app.command("stats")
+@handle_errors
+def dataset_stats(
+    file: Annotated[str, typer.Argument(help="Reference set file or hf:NAME[:CONFIG]:SPLIT.")],
+    text_field: TextFieldOpt = None,
+    ref_field: RefFieldOpt = None,
+    id_field: IdFieldOpt = None,
+) -> None:
+    """Describe a reference set: documents, words, sentences, references, compression.
+
+    Example: sumbench dataset stats datasets/news-sample.jsonl
+    """
+    from benchmark.documents import load_reference_set
+    from benchmark.ingest import reference_set_stats
+
+    refset = load_reference_set(file, text_field=text_field, ref_field=ref_field, id_field=id_field)
+    table = Table(title=f"{refset.name} ({refset.fingerprint})")
+    for col in ("statistic", "mean", "min", "max"):
+        table.add_column(col, justify="right" if col != "statistic" else "left")
+    for name, values in reference_set_stats(refset).items():
+        table.add_row(name, *values)
+    console.print(table)
+
+
+@dataset_app.command("build")
+@handle_errors
+def dataset_build(
+    raw: Annotated[list[Path], typer.Argument(help="Raw article files (.txt, .md, .html).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="JSONL file to write.")],
+    references: Annotated[
+        Path | None,
+        typer.Option(
+            "--references",
+            "-r",
+            help="CSV with columns id,reference (one row per reference); "
+            "default: sidecar files ARTICLE.ref.txt / ARTICLE.ref1.txt ...",
+        ),
+    ] = None,
+    keep_boilerplate: Annotated[bool, typer.Option(help="Keep page chrome as it is.")] = False,
+) -> None:
+    """Build a JSONL reference set from raw article pages and their reference summaries.
+
+    Example: sumbench dataset build pages/*.txt -o datasets/mine.jsonl
+    """
+    from benchmark.atomic import atomic_write_text
+    from benchmark.documents import write_jsonl_documents
+    from benchmark.ingest import build_documents
+
+    docs = build_documents(raw, references_csv=references, clean=not keep_boilerplate)
+    atomic_write_text(output, write_jsonl_documents(docs))
+    console.print(f"wrote {len(docs)} documents to {output}")
+

@@ -1,0 +1,102 @@
+"""`sumbench meta-eval`: correlate metrics with human judgments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from benchmark.cli.console import console, handle_errors
+from benchmark.cli.options import PluginOpt, RefFieldOpt, TextFieldOpt
+
+
+@handle_errors
+def meta_eval(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Judgments JSONL (SummEval layout) or a folder with one "
+            "judgments file and one *_docs.jsonl reference set."
+        ),
+    ],
+    docs: Annotated[
+        Path | None,
+        typer.Option(help="Reference set with the judged documents (default: the *_docs.jsonl beside FILE)."),
+    ] = None,
+    metric: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--metric", "-m", help="Metric spec; repeatable (default: rouge:multi_ref=mean and bertscore)."
+        ),
+    ] = None,
+    human: Annotated[
+        list[str] | None,
+        typer.Option("--human", help="Human score column; repeatable (default: every numeric column)."),
+    ] = None,
+    doc_field: Annotated[str, typer.Option(help="Judgments field with the document id.")] = "doc_id",
+    system_field: Annotated[str, typer.Option(help="Judgments field with the system id.")] = "system_id",
+    output_field: Annotated[
+        str, typer.Option(help="Judgments field with the system's summary.")
+    ] = "system_output",
+    text_field: TextFieldOpt = None,
+    ref_field: RefFieldOpt = None,
+    bootstrap: Annotated[int, typer.Option(help="Bootstrap resamples of documents (0: no CIs).")] = 1000,
+    seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = 0,
+    all_columns: Annotated[
+        bool, typer.Option("--all-columns", help="Every metric column, not only headlines.")
+    ] = False,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write every correlation as JSON here.")
+    ] = None,
+    cache: Annotated[
+        Path | None, typer.Option(help="Cache file (default $SUMBENCH_CACHE or ~/.cache/sumbench).")
+    ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Compute everything; keep nothing.")] = False,
+    plugin: PluginOpt = None,
+) -> None:
+    """Correlate metrics with human judgments: Pearson, Spearman, Kendall at summary and system level.
+
+    Example: sumbench meta-eval ../shared/data/summeval --metric rouge:multi_ref=mean --json meta.json
+    """
+    import json
+
+    from benchmark.atomic import atomic_write_text
+    from benchmark.cache import Cache, default_cache_path
+    from benchmark.cli.console import err_console
+    from benchmark.components import load_plugins
+    from benchmark.meta.judgments import JudgmentFields, load_documents, load_judgments, locate
+    from benchmark.meta.meta_eval import DEFAULT_METRICS, meta_evaluate, summary_table
+
+    load_plugins(list(plugin or ()))
+    path, docs_path = locate(file, docs)
+    fields = JudgmentFields(doc_field, system_field, output_field, tuple(human or ()))
+    judgments = load_judgments(path, fields)
+    refset = load_documents(docs_path, judgments, text_field=text_field, ref_field=ref_field)
+    with Cache(None if no_cache else (cache or default_cache_path())) as store:
+        result = meta_evaluate(
+            judgments,
+            refset,
+            tuple(metric or DEFAULT_METRICS),
+            cache=store,
+            bootstrap=bootstrap,
+            seed=seed,
+            all_columns=all_columns,
+        )
+    for warning in result.metadata["warnings"]:
+        err_console.print(f"warning: {warning}", style="yellow", highlight=False, markup=False)
+    header, rows = summary_table(result)
+    table = Table(
+        title=f"{path.name}: {result.metadata['documents']} documents, "
+        f"{result.metadata['systems']} systems; 95% bootstrap CI ({bootstrap} resamples)"
+    )
+    for col in header:
+        table.add_column(col, justify="left" if col in ("metric", "human", "level") else "right")
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+    if json_out:
+        atomic_write_text(json_out, json.dumps(result.to_dict(), indent=1, allow_nan=False) + "\n")
+        console.print(f"wrote json {json_out}")
+

@@ -1,0 +1,116 @@
+"""`sumbench report` and `compare`: re-render a run, compare two runs and gate on the change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from benchmark.cli.console import console, handle_errors
+
+
+@handle_errors
+def report(
+    results_file: Annotated[Path, typer.Argument(help="A results.json (or the directory holding it).")],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Directory for the reports (default: beside results.json)."),
+    ] = None,
+    fmt: Annotated[
+        list[str] | None, typer.Option("--format", "-f", help="md, html, json, csv; repeatable.")
+    ] = None,
+) -> None:
+    """Re-render the reports of a finished run from its results.json.
+
+    Example: sumbench report reports/example/results.json --format html
+    """
+    from benchmark.reports import ALL_FORMATS, write_reports
+    from benchmark.results import load_results
+
+    results = load_results(results_file)
+    target = output or (results_file if results_file.is_dir() else results_file.parent)
+    formats = tuple(fmt) if fmt else tuple(f for f in ALL_FORMATS if f not in ("json", "csv"))
+    for kind, path in write_reports(results, target, formats).items():
+        console.print(f"wrote {kind:<4} {path}")
+
+
+@handle_errors
+def compare(
+    base: Annotated[Path, typer.Argument(help="BASE results.json (or the directory holding it).")],
+    new: Annotated[Path, typer.Argument(help="NEW results.json (or the directory holding it).")],
+    metric: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--metric", "-m", help="Score column to compare (default: the headline columns); repeatable."
+        ),
+    ] = None,
+    max_drop: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--max-drop",
+            help="Gate: METRIC=POINTS; fail (exit 1) when a system's NEW mean is below "
+            "BASE by more than POINTS on the x100 scale (rouge1_f=1.0 allows a drop of 0.01) and, "
+            "unless --any-drop, the drop is significant. Repeatable.",
+        ),
+    ] = None,
+    require_significant: Annotated[
+        bool,
+        typer.Option(
+            "--require-significant/--any-drop",
+            help="Fail --max-drop only for significant "
+            "drops (Holm-adjusted approximate randomization p < 0.05), or for any drop.",
+        ),
+    ] = True,
+    allow_signature_mismatch: Annotated[
+        bool,
+        typer.Option("--allow-signature-mismatch", help="Compare even when a metric's signature differs."),
+    ] = False,
+    markdown: Annotated[
+        Path | None, typer.Option("--markdown", help="Write the Markdown report here.")
+    ] = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write the comparison as JSON here.")
+    ] = None,
+    bootstrap: Annotated[int | None, typer.Option(help="Resamples (default: NEW's run setting).")] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed (default: NEW's run seed).")] = None,
+) -> None:
+    """Compare two runs: per system and metric the change, its CI and significance.
+
+    Systems are paired by name and documents by id (only those both runs scored).
+
+    Example: sumbench compare base/results.json new/results.json --max-drop rouge1_f=1.0 --markdown report.md
+    """
+    import json
+
+    from benchmark.atomic import atomic_write_text
+    from benchmark.cli.console import err_console
+    from benchmark.reports.markdown import render_markdown
+    from benchmark.reports.terminal import comparison_table
+    from benchmark.results import load_results
+    from benchmark.stats.analysis import analyze, options_for
+    from benchmark.stats.compare import compare_results
+    from benchmark.stats.gate import check_max_drop, parse_max_drop
+
+    base_results, new_results = load_results(base), load_results(new)
+    gates = [parse_max_drop(text)[0] for text in max_drop or ()]
+    columns = list(dict.fromkeys([*(metric or new_results.headline_columns), *gates]))
+    comparison = compare_results(
+        base_results,
+        new_results,
+        columns=columns,
+        allow_signature_mismatch=allow_signature_mismatch,
+        options=options_for(new_results, resamples=bootstrap, seed=seed),
+    )
+    for warning in comparison.warnings:
+        err_console.print(f"warning: {warning}", style="yellow", highlight=False, markup=False)
+    console.print(comparison_table(comparison))
+    if markdown:
+        atomic_write_text(markdown, render_markdown(new_results, analyze(new_results), comparison))
+        console.print(f"wrote md   {markdown}")
+    if json_out:
+        atomic_write_text(json_out, json.dumps(comparison.to_dict(), indent=1, allow_nan=False) + "\n")
+        console.print(f"wrote json {json_out}")
+    if max_drop:
+        check_max_drop(comparison, list(max_drop), require_significant=require_significant)
+

@@ -1,0 +1,204 @@
+"""`sumbench run`, `summarize` and `list`: run summarizers and metrics, one article, the components."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, cast
+
+import typer
+from rich.table import Table
+
+from benchmark.cli.console import RichProgress, console, handle_errors
+from benchmark.cli.options import DatasetOpt, IdFieldOpt, PluginOpt, RefFieldOpt, TextFieldOpt
+
+
+@handle_errors
+def run(
+    dataset: DatasetOpt = None,
+    summarizer: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--summarizer",
+            "-s",
+            help="Summarizer spec NAME[:key=value,...]; repeatable. name=LABEL sets its name in the results. "
+            "Default: lead, textrank, transformer.",
+        ),
+    ] = None,
+    metric: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--metric", "-m", help="Metric spec NAME[:key=value,...]; repeatable. Default: rouge, bertscore."
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Output directory (default reports/<run-id>).")
+    ] = None,
+    config: Annotated[Path | None, typer.Option("--config", "-c", help="A sumbench.toml run file.")] = None,
+    plugin: PluginOpt = None,
+    text_field: TextFieldOpt = None,
+    ref_field: RefFieldOpt = None,
+    id_field: IdFieldOpt = None,
+    limit: Annotated[int | None, typer.Option(help="Use only the first N documents.")] = None,
+    cache: Annotated[
+        Path | None, typer.Option(help="Cache file (default $SUMBENCH_CACHE or ~/.cache/sumbench).")
+    ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Compute everything; keep nothing.")] = False,
+    batch_size: Annotated[int | None, typer.Option(help="Documents per summarizer/metric call.")] = None,
+    seed: Annotated[
+        int | None, typer.Option(help="Seed for every random choice (bootstrap, random baseline).")
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            help="Worker processes for pure-Python summarizers and metrics (models stay in this "
+            "process and use torch threads). Results do not depend on it."
+        ),
+    ] = None,
+    executor: Annotated[
+        str | None,
+        typer.Option(
+            help="Where batches run: local (this machine) or ray (a Ray cluster; "
+            "pip install 'sumbench[ray]')."
+        ),
+    ] = None,
+    ray_address: Annotated[
+        str | None,
+        typer.Option(
+            help="Ray cluster to join: auto (the cluster this machine belongs to) or "
+            "HEAD:6379 (default: start a local Ray with --workers CPUs)."
+        ),
+    ] = None,
+    bootstrap: Annotated[
+        int | None, typer.Option(help="Bootstrap/randomization resamples for CIs and tests (default 1000).")
+    ] = None,
+    fail_under: Annotated[
+        list[str] | None,
+        typer.Option("--fail-under", help="Gate: METRIC=VALUE, fail (exit 1) if any system's mean is below."),
+    ] = None,
+) -> None:
+    """Run summarizers over a reference set, score them and write reports.
+
+    Example: sumbench run -s lead -s lead:k=1,name=lead1 -m rouge -o reports/leads
+
+    Example: sumbench run -s lead -s textrank -m rouge --workers 2 --executor ray
+    """
+    from benchmark.config import build_config
+    from benchmark.pipeline import run as run_pipeline
+    from benchmark.reports import write_reports
+
+    cfg = build_config(
+        config,
+        dataset=dataset,
+        summarizers=tuple(summarizer or ()),
+        metrics=tuple(metric or ()),
+        output=str(output) if output else None,
+        plugins=tuple(plugin or ()),
+        text_field=text_field,
+        ref_field=ref_field,
+        id_field=id_field,
+        limit=limit,
+        cache=str(cache) if cache else None,
+        use_cache=False if no_cache else None,
+        batch_size=batch_size,
+        seed=seed,
+        workers=workers,
+        executor=executor,
+        ray_address=ray_address,
+        bootstrap=bootstrap,
+        fail_under=tuple(fail_under or ()),
+    )
+    with RichProgress() as progress:
+        results = run_pipeline(cfg, progress=progress)
+    out_dir = Path(cfg.output) if cfg.output else Path("reports") / results.metadata.run_id
+    written = write_reports(results, out_dir, cfg.formats)
+    _print_leaderboard(results)
+    for kind, path in written.items():
+        console.print(f"wrote {kind:<4} {path}")
+    if cfg.fail_under:
+        from benchmark.stats.gate import check_fail_under
+
+        check_fail_under(results, list(cfg.fail_under))
+
+
+def _print_leaderboard(results: object) -> None:
+    from benchmark.reports.markdown import fmt_score
+    from benchmark.results import Results
+
+    assert isinstance(results, Results)
+    means = results.means()
+    table = Table(title=f"{results.metadata.dataset.name}: mean scores (fractions ×100)")
+    table.add_column("system")
+    columns = results.headline_columns
+    for col in columns:
+        table.add_column(col, justify="right")
+    table.add_column("failed", justify="right")
+    for system in means.index:
+        table.add_row(
+            system,
+            *[fmt_score(cast(float, means.at[system, c]), results.scale(c)) for c in columns],
+            str(results.metadata.failed(str(system))),
+        )
+    console.print(table)
+
+
+@handle_errors
+def summarize(
+    file: Annotated[str, typer.Argument(help="Raw article file (.txt, .md, .html) or - for standard input.")],
+    summarizer: Annotated[str, typer.Option("--summarizer", "-s", help="Summarizer spec.")] = "lead",
+    plugin: PluginOpt = None,
+    raw: Annotated[bool, typer.Option("--raw", help="Do not strip page boilerplate first.")] = False,
+) -> None:
+    """Print the summary of one article: the "Get a summary" button from a terminal.
+
+    Example: sumbench summarize article.txt --summarizer textrank:k=2
+    """
+    from benchmark.components import build_systems, load_plugins
+    from benchmark.documents import Document
+    from benchmark.errors import InputError
+    from benchmark.ingest import clean_article
+    from benchmark.pipeline import summarize_batch
+
+    load_plugins(list(plugin or ()))
+    if file == "-":
+        text, suffix = sys.stdin.read(), ".txt"
+    else:
+        path = Path(file)
+        if not path.is_file():
+            raise InputError(f"article file not found: {path}")
+        text, suffix = path.read_text(encoding="utf-8", errors="replace"), path.suffix.lower()
+    article = clean_article(text, suffix=suffix) if not raw else None
+    body = article.text if article else text
+    if not body.strip():
+        raise InputError(f"{file}: no article text left to summarize")
+    system = build_systems([summarizer])[0]
+    doc = Document(
+        id="stdin" if file == "-" else Path(file).stem,
+        text=body,
+        references=(body,),
+        title=article.title if article else None,
+    )
+    ((summary, error, _),) = summarize_batch(system.summarizer, [doc])
+    if summary is None:
+        raise InputError(f"summarizer {system.label!r} failed: {error}")
+    typer.echo(summary)
+
+
+@handle_errors
+def list_components(plugin: PluginOpt = None) -> None:
+    """List summarizers and metrics with their options and where they come from.
+
+    Example: sumbench list --plugin my_plugin.py
+    """
+    from benchmark.cli.listing import component_rows
+    from benchmark.components import METRICS, SUMMARIZERS, load_plugins
+
+    load_plugins(list(plugin or ()))
+    for registry in (SUMMARIZERS, METRICS):
+        table = Table(title=f"{registry.kind}s")
+        for col in ("name", "options (default)", "from"):
+            table.add_column(col, overflow="fold")
+        for name, options, origin in component_rows(registry):
+            table.add_row(name, options, origin)
+        console.print(table)
+

@@ -1,0 +1,1 @@
+"""Meta-evaluation: human judgments, correlations, and how well metrics agree with people."""

@@ -1,0 +1,133 @@
+"""The one scoring loop: (candidate, document) pairs -> per-pair columns, through the cache.
+
+``sumbench run``, ``sumbench score`` and ``sumbench meta-eval`` all score here. A metric
+gets ``prepare`` once with every distinct document, then work goes out one document batch
+at a time, with every group's candidates (the run's systems, the judged systems) for that
+batch in one call, so what a metric derives from a document (tokenized or embedded
+references) is reused across groups, also in a worker process. Each finished batch is
+written to the cache in one transaction as it arrives, so an interrupted run resumes and
+an identical rerun computes nothing.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from benchmark.cache import Cache
+from benchmark.components import MetricRun
+from benchmark.documents import Document
+from benchmark.executors import Executor, make_executor
+from benchmark.metrics.base import Metric, Scores, check_columns
+from benchmark.progress import NullProgress, Progress
+
+Columns = dict[str, float]
+
+
+@dataclass
+class RunStats:
+    """What a run computed and what it took from the cache."""
+
+    summaries_cached: int = 0
+    summaries_computed: int = 0
+    summaries_failed: int = 0
+    scores_cached: int = 0
+    scores_computed: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+
+@dataclass
+class RunContext:
+    """Where work runs and what it reports to: shared by every stage of a run."""
+
+    cache: Cache
+    batch_size: int = 16
+    progress: Progress = field(default_factory=NullProgress)
+    stats: RunStats = field(default_factory=RunStats)
+    executor: Executor = field(default_factory=lambda: make_executor("local"))
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """One candidate to score against one document; ``group`` labels it (a system name)."""
+
+    group: str
+    candidate: str
+    document: Document
+
+
+def score_batch(
+    metric: Metric, name: str, candidates: list[str], documents: list[Document]
+) -> tuple[Scores, list[str]]:
+    """One metric call: validated float columns and the warnings it raised (runs in workers)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        scores = metric.score(candidates=candidates, documents=documents)
+    columns = check_columns(scores, len(candidates), name)
+    values = {col: [float(v) for v in vals] for col, vals in columns.items()}
+    return values, [str(w.message) for w in caught]
+
+
+def score_pairs(run: MetricRun, pairs: Sequence[Pair], ctx: RunContext) -> list[Columns]:
+    """Every pair's columns under one metric, in the order of ``pairs``.
+
+    Cached pairs are read back; the rest are computed in document batches of
+    ``ctx.batch_size`` documents (every group's candidates of those documents together)
+    and cached batch by batch. Progress is reported per group as ``"{metric} {group}"``.
+    """
+    metric, name = run.metric, run.name
+    signature = metric.signature()
+    keys = [(p.candidate, p.document.fingerprint) for p in pairs]
+    cached = ctx.cache.get_scores(signature, keys)
+    groups = list(dict.fromkeys(p.group for p in pairs))
+    for group in groups:
+        total = sum(p.group == group for p in pairs)
+        hits = sum(p.group == group and key in cached for p, key in zip(pairs, keys, strict=True))
+        ctx.progress.start(f"{name} {group}", total)
+        ctx.progress.advance(f"{name} {group}", hits)
+    documents = list({p.document.id: p.document for p in pairs}.values())
+    position = {d.id: i for i, d in enumerate(documents)}
+    todo: dict[tuple[str, str], list[Pair]] = {}
+    for pair, key in zip(pairs, keys, strict=True):
+        if key not in cached:
+            todo.setdefault(key, []).append(pair)
+    fresh: dict[tuple[str, str], Columns] = {}
+    if todo:
+        metric.prepare(documents)
+        by_batch: dict[int, list[Pair]] = {}
+        for same in todo.values():
+            by_batch.setdefault(position[same[0].document.id] // ctx.batch_size, []).append(same[0])
+        tasks = [by_batch[key] for key in sorted(by_batch)]
+        arguments = (
+            (metric, name, [p.candidate for p in batch], [p.document for p in batch]) for batch in tasks
+        )
+        results = ctx.executor.imap(score_batch, arguments, parallel=metric.parallel_safe)
+        for index, (columns, caught) in results:
+            batch = tasks[index]
+            owners = (todo[(p.candidate, p.document.fingerprint)] for p in batch)
+            labels = ", ".join(dict.fromkeys(t.group for same in owners for t in same))
+            for text in caught:
+                ctx.stats.warn(f"{name} ({labels}): {text}")
+            items = []
+            for i, pair in enumerate(batch):
+                key = (pair.candidate, pair.document.fingerprint)
+                fresh[key] = {col: vals[i] for col, vals in columns.items()}
+                items.append((*key, fresh[key]))
+                for twin in todo[key]:
+                    ctx.progress.advance(f"{name} {twin.group}", 1)
+            ctx.cache.put_scores(signature, items)
+    out: list[Columns] = []
+    for key in keys:
+        hit = cached.get(key)
+        ctx.stats.scores_cached += hit is not None
+        ctx.stats.scores_computed += hit is None
+        out.append(hit if hit is not None else fresh[key])
+    for group in groups:
+        ctx.progress.finish(f"{name} {group}")
+    return out

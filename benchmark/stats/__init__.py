@@ -1,0 +1,1 @@
+"""Statistics: resampling (CIs, tests), a run's analysis, comparing two runs, gates."""
