@@ -1,6 +1,6 @@
 """sumbench: summarization evaluation and benchmarking.
 
-The public API::
+The public API (``score`` scores prediction files)::
 
     from benchmark import RunConfig, run, load_reference_set
     results = run(RunConfig(dataset="datasets/news-sample.jsonl", summarizers=("lead",)))
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from benchmark.config import RunConfig
     from benchmark.documents import Document, ReferenceSet, load_reference_set
     from benchmark.metrics import Metric, MetricBase
-    from benchmark.pipeline import run
+    from benchmark.pipeline import run, score
     from benchmark.results import Results, load_results
     from benchmark.summarizers import Summarizer, SummarizerBase, SummaryFailure
 
@@ -28,6 +28,7 @@ _LAZY = {
     "Metric": "benchmark.metrics",
     "MetricBase": "benchmark.metrics",
     "run": "benchmark.pipeline",
+    "score": "benchmark.pipeline",
     "Results": "benchmark.results",
     "load_results": "benchmark.results",
     "Summarizer": "benchmark.summarizers",
@@ -49,6 +50,7 @@ __all__ = [
     "load_reference_set",
     "load_results",
     "run",
+    "score",
 ]
 
 

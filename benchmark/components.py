@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from benchmark.documents import ReferenceSet
 from benchmark.errors import ConfigError
 from benchmark.metrics.base import Metric, is_metric_class
 from benchmark.registry import Registry
@@ -27,6 +28,7 @@ BUILTIN_SUMMARIZERS = {
     "oracle": "benchmark.summarizers.baselines:Oracle",
     "command": "benchmark.summarizers.command:Command",
     "transformer": "benchmark.summarizers.transformer:Transformer",
+    "predictions": "benchmark.summarizers.predictions:Predictions",
 }
 
 BUILTIN_METRICS = {
@@ -93,21 +95,42 @@ def load_plugins(refs: Sequence[str]) -> None:
 def build_systems(specs: Sequence[str], seed: int | None = None) -> list[System]:
     """Resolve summarizer specs through the registry; labels must be unique.
 
-    A run's ``seed`` fills the ``seed`` option of summarizers that have one, unless the spec sets it.
+    A spec may stand for several systems: the class's ``expand_spec`` hook says which (one
+    per system of a prediction file, each with its own spec and label). A run's ``seed``
+    fills the ``seed`` option of summarizers that have one, unless the spec sets it.
     """
     systems: list[System] = []
     for text in specs:
-        spec = ComponentSpec.parse(text)
-        cls = SUMMARIZERS.get(spec.name)
-        if seed is not None and "seed" in option_fields(cls) and "seed" not in dict(spec.options):
-            spec = replace(spec, options=tuple(sorted((*spec.options, ("seed", str(seed))))))
-        summarizer = _conforming(build_component(cls, spec, "summarizer"), Summarizer, "SummarizerBase")
-        systems.append(System(default_label(spec, summarizer), spec, summarizer))
+        parsed = ComponentSpec.parse(text)
+        cls = SUMMARIZERS.get(parsed.name)
+        expand = getattr(cls, "expand_spec", None)
+        for spec in expand(parsed) if callable(expand) else [parsed]:
+            if seed is not None and "seed" in option_fields(cls) and "seed" not in dict(spec.options):
+                spec = replace(spec, options=tuple(sorted((*spec.options, ("seed", str(seed))))))
+            summarizer = _conforming(build_component(cls, spec, "summarizer"), Summarizer, "SummarizerBase")
+            systems.append(System(default_label(spec, summarizer), spec, summarizer))
     labels = [s.label for s in systems]
     dupes = sorted({label for label in labels if labels.count(label) > 1})
     if dupes:
         raise ConfigError(f"system name(s) {dupes} given twice; set distinct names with name=...")
     return systems
+
+
+def check_text_needs(
+    refset: ReferenceSet, systems: Sequence[System], metrics: Sequence[MetricRun]
+) -> None:
+    """Refuse, naming them, the components that read article text when the reference set has none."""
+    if refset.has_text:
+        return
+    needy = [f"summarizer {s.label!r}" for s in systems if s.summarizer.needs_text]
+    needy += [f"metric {m.name!r}" for m in metrics if m.metric.needs_text]
+    if needy:
+        raise ConfigError(
+            f"{', '.join(needy)} need{'s' if len(needy) == 1 else ''} the article text, but reference set "
+            f"{refset.source or refset.name} has none (its records have references only; "
+            "name the text's field with --text-field, or use components that read only the "
+            "references, e.g. -s predictions -m rouge)"
+        )
 
 
 def build_metrics(specs: Sequence[str]) -> list[MetricRun]:

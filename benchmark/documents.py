@@ -3,6 +3,11 @@
 Readers accept the field names of the common corpora without flags (CNN/DailyMail's
 ``article``/``highlights``, XSum's ``document``/``summary``, ``source``/``reference(s)``,
 ``text``/``references``). Every problem is reported with its file and line, all at once.
+
+A reference set may have no article text at all (records with references only, e.g. to
+score prediction files with reference-based metrics): its documents have ``text == ""``
+and ``ReferenceSet.has_text`` is False; components that declare ``needs_text`` then refuse
+to run on it. A set where only some records lack the text is an error naming them.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ TITLE_FIELDS = ("title", "headline")
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """One source text with one or more reference summaries."""
+    """One source text with one or more reference summaries (``text`` is "" in a text-less set)."""
 
     id: str
     text: str
@@ -64,6 +69,11 @@ class ReferenceSet:
             if doc.id == doc_id:
                 return doc
         raise KeyError(doc_id)
+
+    @property
+    def has_text(self) -> bool:
+        """False for a reference set whose records carry references but no article text."""
+        return all(doc.text for doc in self.documents)
 
     def head(self, limit: int | None) -> ReferenceSet:
         """The first ``limit`` documents (all when ``limit`` is None)."""
@@ -114,7 +124,11 @@ def _as_references(value: Any) -> list[str]:
 def record_to_document(
     record: Mapping[str, Any], *, where: str, fields: FieldMap, default_id: str, problems: list[str]
 ) -> Document | None:
-    """Build a Document from one record, appending ``where: problem`` lines on failure."""
+    """Build a Document from one record, appending ``where: problem`` lines on failure.
+
+    A record with no text field at all (and no ``--text-field`` given) becomes a document
+    with empty text; :func:`load_reference_set` accepts that only when no record has text.
+    """
     before = len(problems)
     _, text = _pick(record, fields.text, TEXT_FIELDS)
     ref_names = fields.references.split(",") if fields.references else None
@@ -124,9 +138,11 @@ def record_to_document(
         _, raw_refs = _pick(record, ref_names[0] if ref_names else None, REFERENCE_FIELDS)
         refs = _as_references(raw_refs)
     _, raw_id = _pick(record, fields.id, ID_FIELDS)
-    text_names = fields.text or "/".join(TEXT_FIELDS)
-    if text is None:
-        problems.append(f"{where}: missing text (looked for field {text_names!r}; use --text-field)")
+    textless = fields.text is None and not any(name in record for name in TEXT_FIELDS)
+    if textless:
+        text = ""
+    elif text is None:
+        problems.append(f"{where}: {_missing_text(fields)}")
     elif not isinstance(text, str):
         problems.append(f"{where}: text field must be a string, got {type(text).__name__}")
     elif not text.strip():
@@ -150,6 +166,11 @@ def record_to_document(
     )
 
 
+def _missing_text(fields: FieldMap) -> str:
+    names = fields.text or "/".join(TEXT_FIELDS)
+    return f"missing text (looked for field {names!r}; use --text-field)"
+
+
 def _decode_lines(path: Path, problems: list[str]) -> Iterator[tuple[int, str]]:
     for lineno, raw in enumerate(path.read_bytes().splitlines(), start=1):
         try:
@@ -161,9 +182,11 @@ def _decode_lines(path: Path, problems: list[str]) -> Iterator[tuple[int, str]]:
 Located = list[tuple[str, Document]]
 
 
-def read_jsonl(path: Path, fields: FieldMap, problems: list[str]) -> Located:
-    """Read a JSON Lines reference set; blank lines are skipped."""
-    docs: Located = []
+Record = tuple[str, int, dict[str, Any]]
+
+
+def iter_jsonl(path: Path, problems: list[str]) -> Iterator[Record]:
+    """``(where, line, record)`` of each JSON object in a JSON Lines file; blank lines are skipped."""
     for lineno, line in _decode_lines(path, problems):
         if not line.strip():
             continue
@@ -176,32 +199,41 @@ def read_jsonl(path: Path, fields: FieldMap, problems: list[str]) -> Located:
         if not isinstance(record, dict):
             problems.append(f"{where}: expected a JSON object, got {type(record).__name__}")
             continue
-        doc = record_to_document(
-            record, where=where, fields=fields, default_id=f"line-{lineno}", problems=problems
-        )
-        if doc is not None:
-            docs.append((where, doc))
-    return docs
+        yield where, lineno, record
 
 
-def read_delimited(path: Path, fields: FieldMap, problems: list[str], delimiter: str) -> Located:
-    """Read a CSV or TSV reference set with a header row."""
+def iter_delimited(path: Path, problems: list[str], delimiter: str) -> Iterator[Record]:
+    """``(where, line, row)`` of each row of a CSV or TSV file with a header row."""
     try:
         content = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         lineno = path.read_bytes()[: exc.start].count(b"\n") + 1
         problems.append(f"{path}:{lineno}: undecodable bytes (not UTF-8)")
-        return []
+        return
     reader = csv.DictReader(io.StringIO(content, newline=""), delimiter=delimiter)
-    docs: Located = []
     for row in reader:
         lineno = reader.line_num
         where = f"{path}:{lineno}"
         if None in row:
             problems.append(f"{where}: more cells than header columns")
             continue
+        yield where, lineno, dict(row)
+
+
+def iter_records(path: Path, problems: list[str]) -> Iterator[Record]:
+    """The records of a ``.csv``, ``.tsv`` or JSON Lines file (any other suffix), located."""
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".tsv"):
+        return iter_delimited(path, problems, "\t" if suffix == ".tsv" else ",")
+    return iter_jsonl(path, problems)
+
+
+def read_records(path: Path, fields: FieldMap, problems: list[str]) -> Located:
+    """Read a JSONL, CSV or TSV reference set."""
+    docs: Located = []
+    for where, lineno, record in iter_records(path, problems):
         doc = record_to_document(
-            row, where=where, fields=fields, default_id=f"line-{lineno}", problems=problems
+            record, where=where, fields=fields, default_id=f"line-{lineno}", problems=problems
         )
         if doc is not None:
             docs.append((where, doc))
@@ -270,18 +302,21 @@ def load_reference_set(
         path = Path(spec)
         if not path.is_file():
             raise InputError(f"reference set not found: {path}")
-        suffix = path.suffix.lower()
-        if suffix in (".csv", ".tsv"):
-            docs = read_delimited(path, fields, problems, "\t" if suffix == ".tsv" else ",")
-        else:
-            docs = read_jsonl(path, fields, problems)
+        docs = read_records(path, fields, problems)
         set_name = name or path.name.split(".")[0]
     _report_duplicates(docs, problems)
+    _report_partial_text(docs, fields, problems)
     if problems:
         raise InputError(f"{len(problems)} problem(s) in reference set {spec}:", problems)
     if not docs:
         raise InputError(f"reference set {spec} has no documents")
     return ReferenceSet(set_name, tuple(doc for _, doc in docs), spec).head(limit)
+
+
+def _report_partial_text(docs: Located, fields: FieldMap, problems: list[str]) -> None:
+    """A set is either text-less or has text in every record; name the records that lack it."""
+    if any(doc.text for _, doc in docs):
+        problems.extend(f"{where}: {_missing_text(fields)}" for where, doc in docs if not doc.text)
 
 
 def _report_duplicates(docs: Located, problems: list[str]) -> None:

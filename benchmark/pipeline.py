@@ -15,13 +15,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import PurePath
 from typing import Any
 
 from benchmark import __version__
 from benchmark.cache import Cache, default_cache_path
-from benchmark.components import MetricRun, System, build_metrics, build_systems, load_plugins
+from benchmark.components import (
+    MetricRun,
+    System,
+    build_metrics,
+    build_systems,
+    check_text_needs,
+    load_plugins,
+)
 from benchmark.config import RunConfig
 from benchmark.documents import Document, ReferenceSet, load_reference_set
+from benchmark.errors import ConfigError
 from benchmark.executors import make_executor
 from benchmark.hashing import stable_hash
 from benchmark.metadata import CacheInfo, DatasetInfo, MetricInfo, RunMetadata, SystemInfo
@@ -83,10 +92,11 @@ def summarize_system(system: System, docs: Sequence[Document], ctx: RunContext) 
     """All summaries of one system, from the cache where present.
 
     Batches run on the context's executor; each finished batch is written to the cache in
-    one transaction as it arrives.
+    one transaction as it arrives (unless the summarizer opts out with ``cache_summaries``).
     """
     fingerprint = system.summarizer.fingerprint()
-    cached = ctx.cache.get_summaries(fingerprint, [d.fingerprint for d in docs])
+    use_cache = system.summarizer.cache_summaries
+    cached = ctx.cache.get_summaries(fingerprint, [d.fingerprint for d in docs]) if use_cache else {}
     todo = [d for d in docs if d.fingerprint not in cached]
     task = f"summarize {system.label}"
     ctx.progress.start(task, len(docs))
@@ -98,7 +108,8 @@ def summarize_system(system: System, docs: Sequence[Document], ctx: RunContext) 
     for index, outcomes in ctx.executor.imap(summarize_batch, arguments, parallel=parallel):
         batch = batches[index]
         done = [(d.fingerprint, s, t) for d, (s, _, t) in zip(batch, outcomes, strict=True) if s is not None]
-        ctx.cache.put_summaries(fingerprint, done)
+        if use_cache:
+            ctx.cache.put_summaries(fingerprint, done)
         for doc, outcome in zip(batch, outcomes, strict=True):
             computed[doc.id] = outcome
         ctx.progress.advance(task, len(batch))
@@ -159,12 +170,8 @@ def run(
     started = datetime.now(UTC)
     t0 = time.perf_counter()
     load_plugins(config.plugins)
-    refset = reference_set or load_reference_set(
-        config.dataset,
-        text_field=config.text_field,
-        ref_field=config.ref_field,
-        id_field=config.id_field,
-        limit=config.limit,
+    full = reference_set or load_reference_set(
+        config.dataset, text_field=config.text_field, ref_field=config.ref_field, id_field=config.id_field
     )
     systems = build_systems(config.summarizers, seed=config.seed)
     metrics = build_metrics(config.metrics)
@@ -172,6 +179,10 @@ def run(
         from benchmark.stats.gate import validate_thresholds
 
         validate_thresholds(list(config.fail_under), [c for m in metrics for c in m.metric.columns()])
+    check_text_needs(full, systems, metrics)
+    for system in systems:
+        system.summarizer.prepare(full.documents)
+    refset = full.head(config.limit)
     docs = list(refset.documents)
     cache_path = (config.cache or default_cache_path()) if config.use_cache else None
     summary_rows: list[SummaryRecord] = []
@@ -261,3 +272,28 @@ def run_metadata(
         timings={k: round(v, 4) for k, v in stats.timings.items()},
         warnings=tuple(stats.warnings),
     )
+
+
+def score(
+    reference_set: str,
+    predictions: Sequence[str],
+    *,
+    metrics: Sequence[str] = ("rouge",),
+    progress: Progress | None = None,
+    **options: Any,
+) -> Results:
+    """Score prediction files against a reference set (the ``sumbench score`` shortcut).
+
+    Each file is one system named after the file (its stem; the whole path when two files
+    share a stem), or one system per value of its system field (see :mod:`benchmark.summarizers.predictions`). ``options`` are further
+    :class:`RunConfig` fields (``cache``, ``use_cache``, ``text_field``, ``plugins``, ...).
+    """
+    if not predictions:
+        raise ConfigError("no prediction file given; pass one or more files after the reference set")
+    stems = [PurePath(path).stem for path in predictions]
+    specs = tuple(
+        f"predictions:path={path}" + (f",name={path}" if stems.count(stem) > 1 else "")
+        for path, stem in zip(predictions, stems, strict=True)
+    )
+    config = RunConfig(dataset=str(reference_set), summarizers=specs, metrics=tuple(metrics), **options)
+    return run(config, progress)

@@ -10,6 +10,7 @@ from benchmark import __version__
 from benchmark.cli import meta as meta_commands
 from benchmark.cli import results as results_commands
 from benchmark.cli import run as run_commands
+from benchmark.cli import score as score_commands
 from benchmark.cli.console import console
 from benchmark.cli.dataset import dataset_app
 
@@ -41,6 +42,7 @@ def _root(
 
 
 app.command()(run_commands.run)
+app.command()(score_commands.score)
 app.command()(run_commands.summarize)
 app.command("list")(run_commands.list_components)
 app.command()(results_commands.report)

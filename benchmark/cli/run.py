@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, cast
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -86,6 +86,7 @@ def run(
     from benchmark.config import build_config
     from benchmark.pipeline import run as run_pipeline
     from benchmark.reports import write_reports
+    from benchmark.reports.terminal import leaderboard_table
 
     cfg = build_config(
         config,
@@ -112,34 +113,13 @@ def run(
         results = run_pipeline(cfg, progress=progress)
     out_dir = Path(cfg.output) if cfg.output else Path("reports") / results.metadata.run_id
     written = write_reports(results, out_dir, cfg.formats)
-    _print_leaderboard(results)
+    console.print(leaderboard_table(results))
     for kind, path in written.items():
         console.print(f"wrote {kind:<4} {path}")
     if cfg.fail_under:
         from benchmark.stats.gate import check_fail_under
 
         check_fail_under(results, list(cfg.fail_under))
-
-
-def _print_leaderboard(results: object) -> None:
-    from benchmark.reports.markdown import fmt_score
-    from benchmark.results import Results
-
-    assert isinstance(results, Results)
-    means = results.means()
-    table = Table(title=f"{results.metadata.dataset.name}: mean scores (fractions ×100)")
-    table.add_column("system")
-    columns = results.headline_columns
-    for col in columns:
-        table.add_column(col, justify="right")
-    table.add_column("failed", justify="right")
-    for system in means.index:
-        table.add_row(
-            system,
-            *[fmt_score(cast(float, means.at[system, c]), results.scale(c)) for c in columns],
-            str(results.metadata.failed(str(system))),
-        )
-    console.print(table)
 
 
 @handle_errors

@@ -27,13 +27,16 @@ class Metric(Protocol):
     leaderboard shows), ``higher_is_better`` (``None`` for descriptive columns),
     ``parallel_safe`` (may run in worker processes), ``columns()`` (every column ``score``
     returns), ``display_scale(column)`` (100 for fractions, 1 for counts) and
-    ``prepare(documents)`` (called once with every document before scoring).
+    ``prepare(documents)`` (called once with every document before scoring) and
+    ``needs_text`` (``True``: it reads the article, so it refuses a reference set without
+    text; reference-only metrics set ``False``).
     """
 
     name: ClassVar[str]
     headline: ClassVar[tuple[str, ...]]
     higher_is_better: ClassVar[bool | None]
     parallel_safe: ClassVar[bool]
+    needs_text: ClassVar[bool]
 
     def signature(self) -> str: ...
 
@@ -59,6 +62,7 @@ class MetricBase:
     parallel_safe: ClassVar[bool] = False
     headline: ClassVar[tuple[str, ...]] = ()
     higher_is_better: ClassVar[bool | None] = True  # None: descriptive, no "best"
+    needs_text: ClassVar[bool] = True  # False: reads only candidates and references
 
     def signature_fields(self) -> list[tuple[str, Any]]:
         """Ordered ``(key, value)`` pairs; override to add library versions and models."""

@@ -32,6 +32,7 @@ class BERTScore(MetricBase):
     """BERTScore P/R/F against one or more references (max over references)."""
 
     name: ClassVar[str] = "bertscore"
+    needs_text: ClassVar[bool] = False
     version: ClassVar[str] = "1"
     headline: ClassVar[tuple[str, ...]] = ("bertscore_f",)
 

@@ -20,6 +20,7 @@ class Length(MetricBase):
     """Words and sentences of each summary."""
 
     name: ClassVar[str] = "length"
+    needs_text: ClassVar[bool] = False
     version: ClassVar[str] = "1"
     headline: ClassVar[tuple[str, ...]] = ("length_words", "length_sentences")
     higher_is_better: ClassVar[bool | None] = None

@@ -41,6 +41,7 @@ class Rouge(MetricBase):
     """ROUGE-N and ROUGE-L (sentence and summary level) against one or more references."""
 
     name: ClassVar[str] = "rouge"
+    needs_text: ClassVar[bool] = False
     version: ClassVar[str] = "1"
     parallel_safe: ClassVar[bool] = True
     headline: ClassVar[tuple[str, ...]] = ("rouge1_f", "rouge2_f", "rougeL_f", "rougeLsum_f")

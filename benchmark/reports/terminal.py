@@ -1,11 +1,48 @@
-"""Rich tables for the terminal: a comparison of two runs."""
+"""Rich tables for the terminal: a run's leaderboard and signatures, a comparison of two runs."""
 
 from __future__ import annotations
 
+import re
+from typing import TYPE_CHECKING, cast
+
 from rich.table import Table
+from rich.text import Text
 
 from benchmark.reports.format import fmt_ci, fmt_delta, fmt_p, fmt_score
 from benchmark.stats.compare import Comparison
+
+if TYPE_CHECKING:
+    from benchmark.results import Results
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def plain(text: str) -> Text:
+    """Untrusted text (a system name, a signature) as literal terminal text: no markup, no control codes."""
+    return Text(_CONTROL.sub("", str(text)))
+
+
+def leaderboard_table(results: Results) -> Table:
+    """Mean headline scores per system (fractions ×100) and each system's failed documents."""
+    means = results.means()
+    table = Table(title=plain(f"{results.metadata.dataset.name}: mean scores (fractions ×100)"))
+    table.add_column("system")
+    columns = results.headline_columns
+    for col in columns:
+        table.add_column(col, justify="right")
+    table.add_column("failed", justify="right")
+    for system in means.index:
+        table.add_row(
+            plain(str(system)),
+            *[fmt_score(cast(float, means.at[system, c]), results.scale(c)) for c in columns],
+            str(results.metadata.failed(str(system))),
+        )
+    return table
+
+
+def signature_lines(results: Results) -> list[Text]:
+    """One ``metric: signature`` line per metric of the run, as plain text."""
+    return [plain(f"{m.name}: {m.signature}") for m in results.metadata.metrics]
 
 
 def comparison_table(comparison: Comparison) -> Table:

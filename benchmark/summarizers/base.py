@@ -9,6 +9,7 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from benchmark.documents import Document
 from benchmark.hashing import stable_hash
+from benchmark.specs import ComponentSpec
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,14 +31,31 @@ class Summarizer(Protocol):
     which the pipeline retries document by document to isolate the bad one.
     ``parallel_safe`` (default ``False`` in :class:`SummarizerBase`) lets a pure-Python
     summarizer run in worker processes.
+
+    The other hooks have defaults in :class:`SummarizerBase`: ``needs_text`` (default
+    ``True``: it reads the article, so it refuses a reference set without text);
+    ``prepare(documents)``, called once per run with every document of the reference set
+    before any ``fingerprint()`` or ``summarize`` (validate against them, bind to their
+    order); and the class method ``expand_spec(spec)``, which turns the user's spec into the
+    specs of the systems it stands for (one by default; a prediction file with a system
+    column stands for several). ``cache_summaries`` (default ``True``) is ``False`` for a
+    summarizer whose output is not a function of the document's content (prediction files,
+    read by id), which the summary cache, keyed by content, would confuse.
     """
 
     name: ClassVar[str]
     parallel_safe: ClassVar[bool]
+    needs_text: ClassVar[bool]
+    cache_summaries: ClassVar[bool]
 
     def fingerprint(self) -> str: ...
 
     def summarize(self, docs: Sequence[Document]) -> Sequence[SummaryOutput]: ...
+
+    def prepare(self, documents: Sequence[Document]) -> None: ...
+
+    @classmethod
+    def expand_spec(cls, spec: ComponentSpec) -> Sequence[ComponentSpec]: ...
 
 
 class SummarizerBase:
@@ -47,12 +65,23 @@ class SummarizerBase:
     (bump it when the output for the same options changes), and implement
     ``summarize_one`` or ``summarize``. Set ``parallel_safe = True`` on pure-Python
     summarizers that may be copied into worker processes (``--workers``); leave it unset
-    on those that hold a model, which then run in the main process only.
+    on those that hold a model, which then run in the main process only. Set
+    ``needs_text = False`` on summarizers that never read ``doc.text``.
     """
 
     name: ClassVar[str] = ""
     version: ClassVar[str] = "1"
     parallel_safe: ClassVar[bool] = False
+    needs_text: ClassVar[bool] = True
+    cache_summaries: ClassVar[bool] = True
+
+    @classmethod
+    def expand_spec(cls, spec: ComponentSpec) -> Sequence[ComponentSpec]:
+        """The specs of the systems ``spec`` stands for: itself, unless a subclass says more."""
+        return [spec]
+
+    def prepare(self, documents: Sequence[Document]) -> None:
+        """Called once per run with every document of the reference set; nothing by default."""
 
     def options(self) -> dict[str, Any]:
         """Every option that changes the output."""

@@ -1,0 +1,80 @@
+"""`sumbench score`: score prediction files against a reference set, sacrebleu style."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from benchmark.cli.console import RichProgress, console, handle_errors
+from benchmark.cli.options import IdFieldOpt, PluginOpt, RefFieldOpt, TextFieldOpt
+
+
+@handle_errors
+def score(
+    references: Annotated[
+        str,
+        typer.Argument(help="Reference set: JSONL, CSV, TSV or hf:NAME[:CONFIG]:SPLIT; text optional."),
+    ],
+    predictions: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Prediction files: JSONL, CSV or TSV with an id and a summary field (and optionally "
+            "a system field, one system per value), or .txt with one summary per line in the "
+            "reference set's order. A file is a system named after the file."
+        ),
+    ],
+    metric: Annotated[
+        list[str] | None,
+        typer.Option("--metric", "-m", help="Metric spec NAME[:key=value,...]; repeatable. Default: rouge."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write results.json, scores.csv, report.md, report.html here."),
+    ] = None,
+    plugin: PluginOpt = None,
+    text_field: TextFieldOpt = None,
+    ref_field: RefFieldOpt = None,
+    id_field: IdFieldOpt = None,
+    cache: Annotated[
+        Path | None, typer.Option(help="Cache file (default $SUMBENCH_CACHE or ~/.cache/sumbench).")
+    ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Compute everything; keep nothing.")] = False,
+) -> None:
+    """Score prediction files against a reference set and print the leaderboard with each
+    metric's signature; reports are written only with --output.
+
+    Example: sumbench score datasets/news-sample.jsonl bart.jsonl pegasus.jsonl
+
+    Example: sumbench score refs.jsonl all-systems.csv -m rouge -m bertscore -o reports/mine
+
+    Other field names, or one system of a file:
+    sumbench run -s predictions:path=FILE,summary_field=hyp,system=NAME -m rouge
+    """
+    from benchmark.pipeline import score as score_predictions
+    from benchmark.reports import write_reports
+    from benchmark.reports.terminal import leaderboard_table, signature_lines
+
+    options: dict[str, object] = {
+        "plugins": tuple(plugin or ()),
+        "text_field": text_field,
+        "ref_field": ref_field,
+        "id_field": id_field,
+        "cache": str(cache) if cache else None,
+        "use_cache": not no_cache,
+    }
+    with RichProgress() as progress:
+        results = score_predictions(
+            references,
+            [str(p) for p in predictions],
+            metrics=tuple(metric or ("rouge",)),
+            progress=progress,
+            **options,
+        )
+    console.print(leaderboard_table(results))
+    for line in signature_lines(results):
+        console.print(line, soft_wrap=True)
+    if output is not None:
+        for kind, path in write_reports(results, output).items():
+            console.print(f"wrote {kind:<4} {path}", highlight=False)
