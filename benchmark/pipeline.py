@@ -285,8 +285,9 @@ def score(
     """Score prediction files against a reference set (the ``sumbench score`` shortcut).
 
     Each file is one system named after the file (its stem; the whole path when two files
-    share a stem), or one system per value of its system field (see :mod:`benchmark.summarizers.predictions`). ``options`` are further
-    :class:`RunConfig` fields (``cache``, ``use_cache``, ``text_field``, ``plugins``, ...).
+    share a stem), or one system per value of its system field (see
+    :mod:`benchmark.summarizers.predictions`). ``options`` are further :class:`RunConfig`
+    fields (``cache``, ``use_cache``, ``text_field``, ``plugins``, ...).
     """
     if not predictions:
         raise ConfigError("no prediction file given; pass one or more files after the reference set")

@@ -33,6 +33,7 @@ document as for every system, so after an edit only the changed predictions are 
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -75,23 +76,19 @@ def read_prediction_file(
 ) -> PredictionFile:
     """Parse a prediction file; InputError lists every problem with file:line.
 
-    Memoised by resolved path, size and modification time, so expanding a spec into its
-    systems reads the file once.
+    Memoised by path and content hash, so expanding a spec into its systems parses the file once.
     """
     file = Path(path)
     if not file.is_file():
         raise InputError(f"prediction file not found: {file}")
-    stat = file.stat()
-    return _read_cached(str(file), str(file.resolve()), stat.st_size, stat.st_mtime_ns,
-                        id_field, summary_field, system_field)
+    digest = hashlib.sha256(file.read_bytes()).hexdigest()
+    return _read_cached(str(file), digest, id_field, summary_field, system_field)
 
 
 @functools.lru_cache(maxsize=64)
 def _read_cached(
     shown: str,
-    resolved: str,
-    size: int,
-    mtime_ns: int,
+    digest: str,
     id_field: str | None,
     summary_field: str | None,
     system_field: str | None,
@@ -202,8 +199,10 @@ class Predictions(SummarizerBase):
             raise ValueError("path is required: predictions:path=FILE")
         txt = Path(self.path).suffix.lower() == ".txt"
         if txt and (self.id_field or self.summary_field or self.system_field or self.system):
-            raise ValueError("a .txt prediction file has no fields; id_field, summary_field, "
-                             "system_field and system apply to JSONL, CSV and TSV")
+            raise ValueError(
+                "a .txt prediction file has no fields; id_field, summary_field, "
+                "system_field and system apply to JSONL, CSV and TSV"
+            )
         file = read_prediction_file(self.path, self.id_field, self.summary_field, self.system_field)
         object.__setattr__(self, "_file", file)
         names = self.system_names()
@@ -237,8 +236,10 @@ class Predictions(SummarizerBase):
         """This system's predictions by document id."""
         if self._file.lines is not None:
             if not self._aligned:
-                raise ConfigError(f"{self.path}: a .txt prediction file is aligned with the reference "
-                                  "set's order; call prepare(documents) first")
+                raise ConfigError(
+                    f"{self.path}: a .txt prediction file is aligned with the reference "
+                    "set's order; call prepare(documents) first"
+                )
             return self._aligned
         systems = self._file.systems
         if self.system is not None:
@@ -292,4 +293,3 @@ class Predictions(SummarizerBase):
             else:
                 out.append(prediction.summary)
         return out
-
