@@ -33,7 +33,8 @@ def dataset_validate(
     from benchmark.documents import load_reference_set
 
     refset = load_reference_set(file, text_field=text_field, ref_field=ref_field, id_field=id_field)
-    console.print(f"ok: {len(refset)} documents, fingerprint {refset.fingerprint}")
+    note = "" if refset.has_text else " (references only, no article text)"
+    console.print(f"ok: {len(refset)} documents{note}, fingerprint {refset.fingerprint}")
 
 
 @dataset_app.command("stats")

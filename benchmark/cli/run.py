@@ -82,6 +82,8 @@ def run(
     Example: sumbench run -s lead -s lead:k=1,name=lead1 -m rouge -o reports/leads
 
     Example: sumbench run -s lead -s textrank -m rouge --workers 2 --executor ray
+
+    Example: sumbench run -s lead -s predictions:path=bart.jsonl -m rouge (summaries from a file)
     """
     from benchmark.config import build_config
     from benchmark.pipeline import run as run_pipeline
