@@ -26,14 +26,16 @@ from typing import Any
 from benchmark.errors import ConfigError
 from benchmark.text import split_sentences
 
-_UNITS = (
+_UNITS = re.findall(
+    r"\w+",
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-    "sixteen seventeen eighteen nineteen"
-).split()
-_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
-WORD_VALUES: dict[str, int] = {w: i for i, w in enumerate(_UNITS)} | {w: 20 + 10 * i for i, w in enumerate(_TENS)}
-SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "bn": 1_000_000_000,
-          "m": 1_000_000, "k": 1_000, "trillion": 1_000_000_000_000}
+    "sixteen seventeen eighteen nineteen",
+)
+_TENS = re.findall(r"\w+", "twenty thirty forty fifty sixty seventy eighty ninety")
+WORD_VALUES: dict[str, int] = {w: i for i, w in enumerate(_UNITS)}
+WORD_VALUES |= {w: 20 + 10 * i for i, w in enumerate(_TENS)}
+SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
+          "bn": 1_000_000_000, "m": 1_000_000, "k": 1_000, "trillion": 1_000_000_000_000}
 _WORD_NUMBER = "|".join(sorted(WORD_VALUES, key=len, reverse=True))
 _NUMBER = re.compile(
     r"(?<![\w.])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -42,12 +44,13 @@ _NUMBER = re.compile(
     r"(?P<pct>\s*(?:%|per\s?cent\b|percent\b))?",
     re.IGNORECASE,
 )
-STOP_CAPITALISED = frozenset(
+STOP_CAPITALISED = frozenset(re.findall(
+    r"\w+",
     "i a an the this that these those it its he she they we you his her their our my your "
     "mr mrs ms dr sir monday tuesday wednesday thursday friday saturday sunday "
     "and or but if when while after before as at by for from in into of on to with "
-    "click read see watch".split()
-)
+    "click read see watch",
+))
 _CAP_WORD = re.compile(r"[A-Z][\w'’.-]*|[A-Z]")
 _TOKEN = re.compile(r"[\w'’.-]+|[^\w\s]", re.UNICODE)
 NER_MODES = ("auto", "heuristic", "spacy")
@@ -114,7 +117,7 @@ def _canonical(value: Decimal) -> str:
 @lru_cache(maxsize=1)
 def _spacy_model() -> Any:
     try:
-        import spacy
+        import spacy  # type: ignore[import-not-found,unused-ignore]
 
         return spacy.load("en_core_web_sm", disable=["lemmatizer"])
     except (ImportError, OSError):
@@ -135,7 +138,9 @@ def ner_backend(mode: str) -> str:
     return "heuristic"
 
 
-_SPACY_LABELS = frozenset("PERSON NORP FAC ORG GPE LOC PRODUCT EVENT WORK_OF_ART LAW LANGUAGE".split())
+_SPACY_LABELS = frozenset(
+    re.findall(r"\w+", "PERSON NORP FAC ORG GPE LOC PRODUCT EVENT WORK_OF_ART LAW LANGUAGE")
+)
 
 
 def entities(text: str, backend: str = "heuristic") -> list[str]:

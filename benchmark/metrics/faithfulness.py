@@ -98,7 +98,8 @@ class Faithfulness(MetricBase):
             ("model", models.encoder_identity(self.model)),
             ("layer", self.num_layers),
             ("match", "bertscore-precision-vs-article,no-idf,no-rescale,no-special-tokens"),
-            ("window", f"{self.max_length()}-tokens,stride-{self.window_stride()},article+paragraphs,max-over-windows"),
+            ("window", f"{self.max_length()}-tokens,stride-{self.window_stride()},"
+             "article+paragraphs,max-over-windows"),
             ("numbers", "normalised:commas,per-cent,scales,words<100"),
             ("entities", claims.ner_backend(self.ner)),
             ("sentences", SPLITTER_SIGNATURE),
@@ -150,7 +151,7 @@ class Faithfulness(MetricBase):
         body, stride = self.max_length() - 2, self.window_stride()
         if len(ids) <= body:
             return [ids]
-        starts = list(range(0, len(ids) - body, stride)) + [len(ids) - body]
+        starts = [*range(0, len(ids) - body, stride), len(ids) - body]
         return [ids[s : s + body] for s in dict.fromkeys(starts)]
 
     def units(self, article: str) -> list[list[int]]:
@@ -206,7 +207,8 @@ class Faithfulness(MetricBase):
     def _ids(self, text: str) -> list[int]:
         tokenizer = self._tokenizer()
         tokens = tokenizer.tokenize(text)  # converted in slices: no "longer than maximum" warning
-        return [i for s in range(0, len(tokens), 256) for i in tokenizer.convert_tokens_to_ids(tokens[s : s + 256])]
+        slices = (tokenizer.convert_tokens_to_ids(tokens[s : s + 256]) for s in range(0, len(tokens), 256))
+        return [i for ids in slices for i in ids]
 
     def _encode(self, windows: list[list[int]]) -> list[Embedded]:
         """Embeddings (unit length, special tokens dropped) of each window, in order."""

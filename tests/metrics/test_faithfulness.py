@@ -28,6 +28,7 @@ def doc(text: str) -> Document:
     return Document(id="d", text=text, references=("unused",))
 
 
+@pytest.mark.slow
 def test_windowing_finds_support_in_the_last_paragraph(articles: list[str]) -> None:
     """An article of 3x the encoder's length whose last paragraph supports the summary scores as
     high as the summary against that paragraph alone; truncation to one window would not."""
