@@ -36,6 +36,8 @@ BUILTIN_METRICS = {
     "bertscore": "benchmark.metrics.bertscore:BERTScore",
     "fragments": "benchmark.metrics.fragments:Fragments",
     "length": "benchmark.metrics.length:Length",
+    "faithfulness": "benchmark.metrics.faithfulness:Faithfulness",
+    "summac": "benchmark.metrics.summac:SummaC",
 }
 
 SUMMARIZERS: Registry[Summarizer] = Registry(

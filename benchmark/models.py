@@ -267,3 +267,16 @@ def encoder_identity(model: str) -> str:
             label = model if model == DEFAULT_ENCODER else path.name
             return f"{label}@{file_hash(str(path / name), 12)}"
     return path.name
+
+
+def classifier_path(name: str) -> Path:
+    """A classifier (e.g. an NLI model) on disk: a local directory, else a hub id from the local
+    Hugging Face cache (downloaded only when the hub is reachable)."""
+    path = Path(name).expanduser()
+    if path.is_dir():
+        if not (path / "config.json").is_file():
+            raise ModelUnavailableError(f"model {name!r}: {path} has no config.json")
+        return path.resolve()
+    if name.startswith((".", "/", "~")) or name.count("/") > 1:
+        raise ModelUnavailableError(f"model {name!r}: no such directory")
+    return _hub_snapshot(name)

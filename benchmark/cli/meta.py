@@ -47,6 +47,24 @@ def meta_eval(
     all_columns: Annotated[
         bool, typer.Option("--all-columns", help="Every metric column, not only headlines.")
     ] = False,
+    control: Annotated[
+        str | None,
+        typer.Option(help="Add the partial correlation controlling for this variable "
+                     "(only 'system': FRANK's measure)."),
+    ] = None,
+    binary_threshold: Annotated[
+        float | None,
+        typer.Option(help="Call a summary positive when its human score is >= this "
+                     "(ROC AUC, balanced accuracy)."),
+    ] = None,
+    split_field: Annotated[
+        str | None,
+        typer.Option(help="Judgments field naming each row's split: the binary threshold is tuned on "
+                     "'val'/'validation'/'dev' rows and measured on 'test' rows."),
+    ] = None,
+    group_by: Annotated[
+        str | None, typer.Option(help="Judgments field (e.g. dataset): every result again within each value.")
+    ] = None,
     json_out: Annotated[
         Path | None, typer.Option("--json", help="Write every correlation as JSON here.")
     ] = None,
@@ -58,7 +76,9 @@ def meta_eval(
 ) -> None:
     """Correlate metrics with human judgments: Pearson, Spearman, Kendall at summary and system level.
 
-    Example: sumbench meta-eval ../shared/data/summeval --metric rouge:multi_ref=mean --json meta.json
+    With several metric columns, every pair is compared (Williams' test and a paired bootstrap
+    over documents). Example: sumbench meta-eval ../shared/data/summeval -m faithfulness
+    -m rouge:multi_ref=mean --human consistency --control system --json meta.json
     """
     import json
 
@@ -71,7 +91,8 @@ def meta_eval(
 
     load_plugins(list(plugin or ()))
     path, docs_path = locate(file, docs)
-    fields = JudgmentFields(doc_field, system_field, output_field, tuple(human or ()))
+    extra = tuple(dict.fromkeys(f for f in (split_field, group_by) if f))
+    fields = JudgmentFields(doc_field, system_field, output_field, tuple(human or ()), extra)
     judgments = load_judgments(path, fields)
     refset = load_documents(docs_path, judgments, text_field=text_field, ref_field=ref_field)
     with Cache(None if no_cache else (cache or default_cache_path())) as store:
@@ -83,6 +104,10 @@ def meta_eval(
             bootstrap=bootstrap,
             seed=seed,
             all_columns=all_columns,
+            control=control,
+            binary_threshold=binary_threshold,
+            split_field=split_field,
+            group_by=group_by,
         )
     for warning in result.metadata["warnings"]:
         err_console.print(f"warning: {warning}", style="yellow", highlight=False, markup=False)
@@ -96,7 +121,41 @@ def meta_eval(
     for row in rows:
         table.add_row(*row)
     console.print(table)
+    _print_extras(result, bootstrap)
     if json_out:
         atomic_write_text(json_out, json.dumps(result.to_dict(), indent=1, allow_nan=False) + "\n")
         console.print(f"wrote json {json_out}")
 
+
+
+def _print_extras(result: object, bootstrap: int) -> None:
+    """Pairwise comparisons (Pearson) and binary agreement, when there are any."""
+    from benchmark.meta.compare_metrics import comparison_table
+    from benchmark.meta.meta_eval import MetaEval
+
+    assert isinstance(result, MetaEval)
+    levels = dict.fromkeys(r["level"] for r in result.comparisons)
+    for level in levels:
+        header, rows = comparison_table(result.comparisons, level)
+        table = Table(title=f"Pearson, {level} level: is A better than B? One-sided p for the better; "
+                      f"paired bootstrap ({bootstrap}) and Williams' test")
+        for col in header:
+            left = col in ("human", "metric A", "metric B", "better")
+            table.add_column(col, justify="left" if left else "right")
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
+    binary_rows = [r for r in result.binary if r["group"] == "all"]
+    if binary_rows:
+        table = Table(title="Binary labels: ROC AUC (test rows, or all) and balanced accuracy "
+                      "(threshold tuned on validation rows)")
+        for col in ("metric", "label", "AUC", "bal. acc.", "threshold", "n test", "n val"):
+            table.add_column(col, justify="left" if col in ("metric", "label") else "right")
+        for r in binary_rows:
+            table.add_row(r["metric"], r["label"], _num(r["auc"]), _num(r["balanced_accuracy"]),
+                          _num(r["threshold"]), str(r["n_test"]), str(r["n_validation"]))
+        console.print(table)
+
+
+def _num(value: float) -> str:
+    return "—" if value != value else f"{value:.3f}"

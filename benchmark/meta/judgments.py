@@ -30,15 +30,18 @@ class JudgmentFields:
     system: str = "system_id"
     output: str = "system_output"
     humans: tuple[str, ...] = ()
+    extra: tuple[str, ...] = ()  # other fields kept as text columns (a split, a grouping)
 
 
 @dataclass(frozen=True)
 class Judgments:
-    """A table with columns ``doc_id, system, output`` and one column per human dimension."""
+    """A table with columns ``doc_id, system, output``, one column per human dimension (boolean
+    ones as 0/1, named in ``binary``) and the ``extra`` fields asked for."""
 
     table: pd.DataFrame
     humans: tuple[str, ...]
     source: str
+    binary: tuple[str, ...] = ()
 
     @property
     def systems(self) -> list[str]:
@@ -70,6 +73,11 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
+def _is_score(value: Any) -> bool:
+    """A human score: a finite number or a boolean label."""
+    return isinstance(value, bool) or _is_number(value)
+
+
 def load_judgments(path: Path, fields: JudgmentFields | None = None) -> Judgments:
     """Read a judgments JSONL; every bad line is reported (file:line), all at once."""
     fields = fields or JudgmentFields()
@@ -83,7 +91,8 @@ def load_judgments(path: Path, fields: JudgmentFields | None = None) -> Judgment
         except json.JSONDecodeError as exc:
             problems.append(f"{path}:{lineno}: bad JSON ({exc.msg})")
             continue
-        missing = [f for f in (fields.doc, fields.system, fields.output, *fields.humans) if f not in record]
+        wanted = (fields.doc, fields.system, fields.output, *fields.humans, *fields.extra)
+        missing = [f for f in wanted if f not in record]
         if missing:
             problems.append(f"{path}:{lineno}: missing field(s) {', '.join(missing)}")
             continue
@@ -91,12 +100,13 @@ def load_judgments(path: Path, fields: JudgmentFields | None = None) -> Judgment
     if not records and not problems:
         problems.append(f"{path}: no judgments")
     humans = fields.humans or tuple(
-        k for k, v in records[0].items() if k not in (fields.doc, fields.system) and _is_number(v)
+        k for k, v in records[0].items()
+        if k not in (fields.doc, fields.system, *fields.extra) and _is_score(v)
     ) if records else ()
     if records and not humans:
         problems.append(f"{path}: no numeric human score column; name them with --human")
     for lineno, record in enumerate(records, start=1):
-        bad = [h for h in humans if not _is_number(record.get(h))]
+        bad = [h for h in humans if not _is_score(record.get(h))]
         if bad:
             problems.append(f"{path}: record {lineno}: non-numeric {', '.join(bad)}")
     if problems:
@@ -106,13 +116,15 @@ def load_judgments(path: Path, fields: JudgmentFields | None = None) -> Judgment
         "system": [str(r[fields.system]) for r in records],
         "output": [r[fields.output] if isinstance(r[fields.output], str) else "" for r in records],
         **{h: [float(r[h]) for r in records] for h in humans},
+        **{e: [str(r[e]) for r in records] for e in fields.extra if e not in humans},
     })
+    binary = tuple(h for h in humans if all(isinstance(r[h], bool) for r in records))
     dupes = table.duplicated(["doc_id", "system"])
     if dupes.any():
         first = table[dupes].iloc[0]
         raise InputError(f"{path}: {int(dupes.sum())} duplicate (document, system) pairs, e.g. "
                          f"{first['doc_id']!r} / {first['system']!r}")
-    return Judgments(table, humans, str(path))
+    return Judgments(table, humans, str(path), binary)
 
 
 def load_documents(

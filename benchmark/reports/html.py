@@ -18,7 +18,7 @@ import jinja2
 import numpy as np
 from markupsafe import Markup
 
-from benchmark.reports import plots
+from benchmark.reports import faithmarks, plots
 from benchmark.reports.format import fmt_ci, fmt_delta, fmt_p, fmt_score
 from benchmark.reports.highlight import N as NGRAM_N
 from benchmark.reports.highlight import shared_bigram_marks
@@ -133,6 +133,7 @@ def drilldown(results: Results, analysis: Analysis, limit: int) -> list[dict[str
         results.scores.set_index(["doc_id", "system", "column"])["value"] if len(results.scores) else None
     )
     out = []
+    show_faith = faithmarks.wanted(analysis.columns)
     for doc_id in order[:limit]:
         doc = documents.get(doc_id, {})
         refs = [str(r) for r in doc.get("references", [])]
@@ -151,6 +152,9 @@ def drilldown(results: Results, analysis: Analysis, limit: int) -> list[dict[str
                     "summary": shared_bigram_marks(summary, refs) if summary is not None else None,
                     "error": None if summary is not None else str(r.error),
                     "scores": cells,
+                    "faith": faithmarks.notes(summary, doc.get("text"))
+                    if show_faith and summary is not None
+                    else None,
                 }
             )
         out.append(

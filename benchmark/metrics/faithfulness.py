@@ -1,0 +1,248 @@
+"""Reference-free faithfulness: how much of a summary the article supports, with no model download.
+
+Columns (fractions, higher is better):
+
+- ``faithfulness`` (headline): source-grounded BERTScore precision. Every summary token
+  takes its best cosine similarity over the article's tokens; the mean over the summary's
+  tokens is the score (bert-score's greedy matching with the summary as candidate and the
+  article as reference, no idf, no rescaling; [CLS]/[SEP] excluded on both sides). FRANK
+  (Pagnoni et al. 2021) found BERTScore precision against the article among the best
+  reference-free factuality signals, which is why it is the headline here.
+- ``faith_min_sentence``: the same precision for the summary's least supported sentence.
+- ``faith_numbers``: share of the summary's numbers found in the article (normalised,
+  see :mod:`benchmark.metrics.claims`); 1 when it states none.
+- ``faith_entities``: share of its named-entity-like spans found in the article; 1 when none.
+
+Long articles are never truncated: the article's tokens are cut into overlapping windows
+of the encoder's maximum length (stride half a window by default), each window is embedded
+with its own [CLS]/[SEP], and a summary token's best match is taken over all windows. An
+article with several paragraphs is also embedded paragraph by paragraph (each windowed the
+same way): contextual embeddings drift with their context (a supporting paragraph behind
+480 tokens of unrelated text matches its summary at 0.78 instead of 0.90), so a paragraph
+that supports the summary on its own counts as it would alone. Articles without paragraph
+breaks (CNN/DailyMail as SummEval ships it) are embedded only in the article windows.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from benchmark import models
+from benchmark.documents import Document
+from benchmark.errors import ConfigError
+from benchmark.metrics import bertscore_encoder as bm
+from benchmark.metrics import claims
+from benchmark.metrics.base import MetricBase, MetricWarning, Scores
+from benchmark.metrics.bertscore import DEFAULT_LAYER
+from benchmark.text import SPLITTER_SIGNATURE, paragraphs, split_sentences
+
+Embedded = Any  # torch.Tensor (tokens x dim), unit-normalised
+
+
+@dataclass(frozen=True)
+class Faithfulness(MetricBase):
+    """Source-grounded BERTScore precision plus number and entity checks against the article."""
+
+    name: ClassVar[str] = "faithfulness"
+    version: ClassVar[str] = "1"
+    headline: ClassVar[tuple[str, ...]] = ("faithfulness",)
+
+    model: str = models.DEFAULT_ENCODER
+    layer: int | None = None
+    window: int | None = None
+    stride: int | None = None
+    ner: str = "auto"
+    batch_size: int = 32
+    device: str = "auto"
+    _state: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.layer is not None and self.layer < 0:
+            raise ConfigError(f"faithfulness: layer must be >= 0, got {self.layer}")
+        if self.window is not None and self.window < 8:
+            raise ConfigError(f"faithfulness: window must be >= 8 tokens, got {self.window}")
+        if self.stride is not None and self.stride < 1:
+            raise ConfigError(f"faithfulness: stride must be >= 1, got {self.stride}")
+        if self.batch_size < 1:
+            raise ConfigError(f"faithfulness: batch_size must be >= 1, got {self.batch_size}")
+        claims.ner_backend(self.ner)
+
+    def columns(self) -> tuple[str, ...]:
+        return ("faithfulness", "faith_min_sentence", "faith_numbers", "faith_entities")
+
+    @property
+    def num_layers(self) -> int:
+        if self.layer is not None:
+            return self.layer
+        return DEFAULT_LAYER if self.model == models.DEFAULT_ENCODER else bm.default_layers(self.model)
+
+    def max_length(self) -> int:
+        """Tokens per window including [CLS] and [SEP]: ``window`` or the encoder's maximum."""
+        if self.window is not None:
+            return self.window
+        tokenizer = self._tokenizer()
+        limit = int(getattr(tokenizer, "model_max_length", 512) or 512)
+        return limit if 8 <= limit <= 100_000 else 512
+
+    def window_stride(self) -> int:
+        body = self.max_length() - 2
+        return min(self.stride or max(1, body // 2), body)
+
+    def signature_fields(self) -> list[tuple[str, Any]]:
+        return [
+            ("metric", "faithfulness"),
+            ("impl", f"sumbench-faithfulness-{self.version}"),
+            ("model", models.encoder_identity(self.model)),
+            ("layer", self.num_layers),
+            ("match", "bertscore-precision-vs-article,no-idf,no-rescale,no-special-tokens"),
+            ("window", f"{self.max_length()}-tokens,stride-{self.window_stride()},"
+             "article+paragraphs,max-over-windows"),
+            ("numbers", "normalised:commas,per-cent,scales,words<100"),
+            ("entities", claims.ner_backend(self.ner)),
+            ("sentences", SPLITTER_SIGNATURE),
+            ("empty", "zero"),
+        ]
+
+    # -- running -------------------------------------------------------------------------
+
+    def score(self, *, candidates: Sequence[str], documents: Sequence[Document]) -> Scores:
+        import torch
+
+        backend = claims.ner_backend(self.ner)
+        empty = [i for i, c in enumerate(candidates) if not c.strip()]
+        if empty:
+            warnings.warn(
+                f"faithfulness: {len(empty)} empty candidate(s) scored 0", MetricWarning, stacklevel=2
+            )
+        live = [i for i in range(len(candidates)) if i not in set(empty)]
+        articles = self.embed_articles([documents[i].text for i in live])
+        out: Scores = {c: [0.0] * len(candidates) for c in self.columns()}
+        summaries = self.embed_summaries([candidates[i] for i in live])
+        for i in live:
+            article = articles[documents[i].text]
+            tokens, spans = summaries[candidates[i]]
+            if article.shape[0] == 0 or tokens.shape[0] == 0:
+                best = torch.zeros(tokens.shape[0])
+            else:
+                best = (tokens @ article.T).max(dim=1).values
+            out["faithfulness"][i] = float(best.mean()) if len(best) else 0.0
+            per_sentence = [float(best[a:b].mean()) for a, b in spans if b > a]
+            out["faith_min_sentence"][i] = min(per_sentence) if per_sentence else out["faithfulness"][i]
+            found = claims.check(candidates[i], documents[i].text, backend)
+            out["faith_numbers"][i] = found.number_support
+            out["faith_entities"][i] = found.entity_support
+        return out
+
+    def sentence_support(self, summary: str, article: str) -> list[tuple[str, float]]:
+        """Each summary sentence with its precision against ``article`` (for reports)."""
+        tokens, spans = self.embed_summaries([summary])[summary]
+        emb = self.embed_articles([article])[article]
+        if emb.shape[0] == 0 or tokens.shape[0] == 0:
+            return []
+        best = (tokens @ emb.T).max(dim=1).values
+        sentences = split_sentences(summary)
+        return [(s, float(best[a:b].mean())) for s, (a, b) in zip(sentences, spans, strict=False) if b > a]
+
+    def windows(self, ids: list[int]) -> list[list[int]]:
+        """Overlapping windows of ``ids`` (without special tokens) covering every token."""
+        body, stride = self.max_length() - 2, self.window_stride()
+        if len(ids) <= body:
+            return [ids]
+        starts = [*range(0, len(ids) - body, stride), len(ids) - body]
+        return [ids[s : s + body] for s in dict.fromkeys(starts)]
+
+    def units(self, article: str) -> list[list[int]]:
+        """Token windows an article is embedded in: overlapping windows of the whole article and,
+        when it has several paragraphs, of each paragraph on its own (duplicates once)."""
+        found = {tuple(w): w for w in self.windows(self._ids(article))}
+        parts = paragraphs(article)
+        if len(parts) > 1:
+            found |= {tuple(w): w for p in parts for w in self.windows(self._ids(p))}
+        return list(found.values())
+
+    def embed_articles(self, texts: Sequence[str]) -> dict[str, Embedded]:
+        """Unit token embeddings of every window of each text, stacked per text."""
+        import torch
+
+        distinct = list(dict.fromkeys(texts))
+        pieces = [(t, w) for t in distinct for w in self.units(t)]
+        vectors = self._encode([w for _, w in pieces])
+        out: dict[str, list[Any]] = {t: [] for t in distinct}
+        for (text, _), vec in zip(pieces, vectors, strict=True):
+            out[text].append(vec)
+        dim = vectors[0].shape[1] if vectors else 1
+        return {t: torch.cat(v) if v else torch.zeros(0, dim) for t, v in out.items()}
+
+    def embed_summaries(self, texts: Sequence[str]) -> dict[str, tuple[Embedded, list[tuple[int, int]]]]:
+        """Unit token embeddings of each summary (consecutive windows when it is too long) and
+        each sentence's token span."""
+        import torch
+
+        distinct = list(dict.fromkeys(texts))
+        body = self.max_length() - 2
+        pieces = []
+        for text in distinct:
+            ids = self._ids(text)
+            pieces += [(text, ids[s : s + body]) for s in range(0, max(len(ids), 1), body)]
+        vectors = self._encode([w for _, w in pieces])
+        chunks: dict[str, list[Any]] = {t: [] for t in distinct}
+        for (text, _), vec in zip(pieces, vectors, strict=True):
+            chunks[text].append(vec)
+        out = {}
+        for text in distinct:
+            emb = torch.cat(chunks[text])
+            spans, start = [], 0
+            for sentence in split_sentences(text):
+                n = len(self._ids(sentence))
+                spans.append((start, start + n))
+                start += n
+            if start != emb.shape[0]:  # tokenization differs across sentence cuts: no per-sentence view
+                spans = [(0, emb.shape[0])]
+            out[text] = (emb, spans)
+        return out
+
+    def _ids(self, text: str) -> list[int]:
+        tokenizer = self._tokenizer()
+        tokens = tokenizer.tokenize(text)  # converted in slices: no "longer than maximum" warning
+        slices = (tokenizer.convert_tokens_to_ids(tokens[s : s + 256]) for s in range(0, len(tokens), 256))
+        return [i for ids in slices for i in ids]
+
+    def _encode(self, windows: list[list[int]]) -> list[Embedded]:
+        """Embeddings (unit length, special tokens dropped) of each window, in order."""
+        import torch
+        from bert_score.utils import bert_encode, padding
+
+        tokenizer = self._tokenizer()
+        model, device = self._encoder()
+        order = sorted(range(len(windows)), key=lambda i: -len(windows[i]))
+        out: list[Any] = [None] * len(windows)
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start : start + self.batch_size]
+            batch = [[tokenizer.cls_token_id, *windows[i], tokenizer.sep_token_id] for i in rows]
+            ids, lens, mask = padding(batch, tokenizer.pad_token_id)
+            with torch.no_grad():
+                hidden = bert_encode(model, ids.to(device), attention_mask=mask.to(device)).float().cpu()
+            for row, i in enumerate(rows):
+                emb = hidden[row, 1 : int(lens[row]) - 1]
+                out[i] = emb / emb.norm(dim=-1, keepdim=True).clamp_min(1e-12)
+        return out
+
+    def _tokenizer(self) -> Any:
+        if "tokenizer" not in self._state:
+            self._state["tokenizer"] = bm.cached_tokenizer(models.encoder_path(self.model))
+        return self._state["tokenizer"]
+
+    def _encoder(self) -> tuple[Any, str]:
+        if "encoder" not in self._state:
+            import torch
+
+            device = self.device
+            if device == "auto":
+                device = "cuda" if torch.cuda.is_available() else "cpu"
+            model = bm.cached_encoder(models.encoder_path(self.model), self.num_layers, device, "fp32")
+            self._state["encoder"] = (model, device)
+        encoder: tuple[Any, str] = self._state["encoder"]
+        return encoder

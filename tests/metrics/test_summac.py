@@ -1,0 +1,106 @@
+"""SummaC-ZS: aggregation by hand, and a small saved NLI model (random weights, real classes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from benchmark.documents import Document
+from benchmark.errors import ConfigError
+from benchmark.metrics.summac import SummaC, aggregate, nli_labels
+from benchmark.models import default_model_path
+
+torch = pytest.importorskip("torch")
+transformers = pytest.importorskip("transformers")
+
+ARTICLE = (
+    "The museum reopened on Monday after a two-year renovation. "
+    "Visitors queued for hours to see the restored dinosaur hall. "
+    "The city paid most of the cost."
+)
+SUMMARY = "The museum reopened after renovation. Crowds came to see the dinosaurs."
+
+
+def save_nli(folder: Path, id2label: dict[int, str], seed: int = 0) -> Path:
+    """A tiny BERT sequence classifier with the MiniLM vocabulary, saved like any checkpoint."""
+    tokenizer = transformers.AutoTokenizer.from_pretrained(default_model_path())
+    config = transformers.BertConfig(
+        vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+        intermediate_size=64, num_labels=len(id2label), id2label=id2label,
+        label2id={v: k for k, v in id2label.items()},
+    )
+    torch.manual_seed(seed)
+    model = transformers.BertForSequenceClassification(config)
+    model.save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def nli_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return save_nli(tmp_path_factory.mktemp("nli"), {0: "CONTRADICTION", 1: "NEUTRAL", 2: "ENTAILMENT"})
+
+
+def test_aggregation_by_hand() -> None:
+    # entailment - contradiction for 2 summary sentences x 3 article sentences
+    grid = [[0.9 - 0.05, 0.1 - 0.6, 0.2 - 0.1], [0.3 - 0.5, 0.4 - 0.1, 0.1 - 0.2]]
+    mean, low = aggregate(grid)
+    assert mean == pytest.approx((0.85 + 0.3) / 2)
+    assert low == pytest.approx(0.3)
+    assert aggregate([]) == (0.0, 0.0)
+
+
+def test_labels_come_from_the_config() -> None:
+    assert nli_labels({0: "CONTRADICTION", 1: "NEUTRAL", 2: "ENTAILMENT"}) == (2, 0)
+    assert nli_labels({"0": "entailment", "1": "neutral", "2": "contradiction"}) == (0, 2)
+    with pytest.raises(ConfigError, match="entailment and contradiction"):
+        nli_labels({0: "LABEL_0", 1: "LABEL_1"})
+
+
+def test_saved_model_gives_the_hand_computed_values(nli_dir: Path) -> None:
+    """Each pair scored alone (no batching) by the model, then max over article sentences, mean."""
+    tokenizer = transformers.AutoTokenizer.from_pretrained(nli_dir)
+    model = transformers.AutoModelForSequenceClassification.from_pretrained(nli_dir).eval()
+    premises = [
+        "The museum reopened on Monday after a two-year renovation.",
+        "Visitors queued for hours to see the restored dinosaur hall.",
+        "The city paid most of the cost.",
+    ]
+    hypotheses = ["The museum reopened after renovation.", "Crowds came to see the dinosaurs."]
+    grid = []
+    for h in hypotheses:
+        row = []
+        for p in premises:
+            with torch.no_grad():
+                probs = model(**tokenizer(p, h, return_tensors="pt")).logits.softmax(-1)[0]
+            row.append(float(probs[2] - probs[0]))
+        grid.append(row)
+    expected_mean = (max(grid[0]) + max(grid[1])) / 2
+    expected_min = min(max(grid[0]), max(grid[1]))
+
+    metric = SummaC(model=str(nli_dir), batch_size=4)
+    doc = Document(id="d", text=ARTICLE, references=("r",))
+    out = metric.score(candidates=[SUMMARY, "", SUMMARY], documents=[doc, doc, doc])
+    assert out["summac_zs"][0] == pytest.approx(expected_mean, abs=1e-5)
+    assert out["summac_min_sentence"][0] == pytest.approx(expected_min, abs=1e-5)
+    assert out["summac_zs"][1] == 0.0 and out["summac_zs"][2] == out["summac_zs"][0]
+    assert len(metric._state["pairs"]) == 6  # each (premise, hypothesis) scored once
+    assert "granularity:sentence" in metric.signature() and nli_dir.name in metric.signature()
+
+
+def test_model_without_nli_labels_fails_clearly(tmp_path: Path) -> None:
+    folder = save_nli(tmp_path / "sentiment", {0: "NEGATIVE", 1: "POSITIVE"})
+    metric = SummaC(model=str(folder))
+    doc = Document(id="d", text=ARTICLE, references=("r",))
+    with pytest.raises(ConfigError, match="no entailment and contradiction"):
+        metric.score(candidates=[SUMMARY], documents=[doc])
+
+
+def test_model_is_required_and_missing_hub_models_fail_offline() -> None:
+    with pytest.raises(ConfigError, match="summac:model="):
+        SummaC()
+    from benchmark.errors import ModelUnavailableError
+
+    with pytest.raises(ModelUnavailableError, match="not in the local Hugging Face cache"):
+        SummaC(model="tals/albert-xlarge-vitaminc-mnli").signature()
