@@ -44,6 +44,7 @@ class RunConfig:
     ray_address: str | None = None
     fail_under: tuple[str, ...] = ()
     formats: tuple[str, ...] = ("json", "csv", "md", "html")
+    embed_documents: bool = False
 
     def __post_init__(self) -> None:
         if not self.dataset:
@@ -62,9 +63,13 @@ class RunConfig:
             raise ConfigError(f"bootstrap must be >= 0, got {self.bootstrap}")
         if self.executor not in ("local", "ray"):
             raise ConfigError(f"unknown executor {self.executor!r}; choose local or ray")
-        unknown = set(self.formats) - {"json", "csv", "md", "html"}
+        formats = tuple(f.strip().lower() for spec in self.formats for f in spec.split(",") if f.strip())
+        object.__setattr__(self, "formats", tuple(dict.fromkeys(formats)))
+        unknown = [f for f in self.formats if f not in ("json", "csv", "md", "html")]
         if unknown:
-            raise ConfigError(f"unknown report format(s) {sorted(unknown)}; choose json, csv, md, html")
+            raise ConfigError(f"unknown report format(s) {unknown}; choose from json, csv, md, html")
+        if not self.formats:
+            raise ConfigError("no report format given; choose from json, csv, md, html")
 
     def to_dict(self) -> dict[str, Any]:
         out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any
 
 from benchmark import __version__
@@ -35,7 +35,7 @@ from benchmark.executors import make_executor
 from benchmark.hashing import stable_hash
 from benchmark.metadata import CacheInfo, DatasetInfo, MetricInfo, RunMetadata, SystemInfo
 from benchmark.progress import NullProgress, Progress
-from benchmark.results import Results
+from benchmark.results import Results, document_records
 from benchmark.scoring import Pair, RunContext, RunStats, score_pairs
 from benchmark.summarizers import Summarizer, SummaryFailure
 
@@ -144,9 +144,20 @@ def score_systems(
     ]
 
 
-def document_records(docs: Sequence[Document]) -> list[dict[str, Any]]:
-    """The documents as results.json stores them (for the report's per-article drill-down)."""
-    return [{"id": d.id, "title": d.title, "text": d.text, "references": list(d.references)} for d in docs]
+def documents_ref(config: RunConfig, refset: ReferenceSet) -> dict[str, Any]:
+    """Where a report reads the documents again: the reference set's path, load options, fingerprint."""
+    source = refset.source
+    if source and not source.startswith("hf:") and Path(source).is_file():
+        source = str(Path(source).resolve())
+    return {
+        "source": source,
+        "fingerprint": refset.fingerprint,
+        "documents": len(refset),
+        "text_field": config.text_field,
+        "ref_field": config.ref_field,
+        "id_field": config.id_field,
+        "limit": config.limit,
+    }
 
 
 def library_versions() -> dict[str, str]:
@@ -205,7 +216,8 @@ def run(
     for message in stats.warnings:
         ctx.progress.note(f"warning: {message}")
     metadata = run_metadata(config, refset, systems, metrics, summary_rows, stats, started, cache_path)
-    return Results.from_rows(summary_rows, score_rows, metadata, document_records(docs))
+    return Results.from_rows(summary_rows, score_rows, metadata, document_records(docs),
+                             documents_ref(config, refset), config.embed_documents)
 
 
 def system_info(system: System, rows: Sequence[SummaryRecord]) -> SystemInfo:

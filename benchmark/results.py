@@ -5,10 +5,13 @@
     {"schema": "sumbench-results", "schema_version": 1,
      "metadata": {...}, "summaries": [{doc_id, system, summary, seconds, error, cached}],
      "scores": [{doc_id, system, metric, value}],   # metric: the score column, e.g. rouge1_f
-     "documents": [{id, title, text, references}]}
+     "documents": [{id, title, text, references}],   # only with --embed-documents
+     "documents_ref": {source, fingerprint, documents, text_field, ref_field, id_field, limit}}
 
-``documents`` (the articles and references, for the report's drill-down) was added within
-version 1: files without it still load, with an empty list.
+``documents`` (the articles and references, for the report's drill-down) and
+``documents_ref`` (where to read them again) were added within version 1: files without
+them still load. By default a run stores its documents by reference only, so large runs
+stay small; :func:`resolve_documents` reads them back for a report, checking the fingerprint.
 """
 
 from __future__ import annotations
@@ -47,6 +50,8 @@ class Results:
     scores: pd.DataFrame
     metadata: RunMetadata = field(default_factory=RunMetadata)
     documents: list[dict[str, Any]] = field(default_factory=list)
+    documents_ref: dict[str, Any] | None = None
+    embed_documents: bool = True
 
     @classmethod
     def from_rows(
@@ -55,10 +60,17 @@ class Results:
         scores: Sequence[tuple[str, str, str, float]],
         metadata: RunMetadata,
         documents: list[dict[str, Any]],
+        documents_ref: dict[str, Any] | None = None,
+        embed_documents: bool = True,
     ) -> Results:
-        """Results from summary records (dataclasses) and ``(doc_id, system, column, value)`` rows."""
+        """Results from summary records (dataclasses) and ``(doc_id, system, column, value)`` rows.
+
+        ``documents`` stay in memory for the reports of this run; results.json stores them only
+        with ``embed_documents``, and ``documents_ref`` (where to read them again) always.
+        """
         frame = pd.DataFrame([dataclasses.asdict(r) for r in summaries], columns=SUMMARY_COLUMNS)
-        return cls(frame, pd.DataFrame(list(scores), columns=SCORE_COLUMNS), metadata, documents)
+        scores_frame = pd.DataFrame(list(scores), columns=SCORE_COLUMNS)
+        return cls(frame, scores_frame, metadata, documents, documents_ref, embed_documents)
 
     @property
     def systems(self) -> list[str]:
@@ -111,8 +123,10 @@ class Results:
             "metadata": self.metadata.to_dict(),
             "summaries": _records(self.summaries, SUMMARY_COLUMNS),
             "scores": _records(self.scores.rename(columns={"column": "metric"}), JSON_SCORE_COLUMNS),
-            "documents": self.documents,
+            "documents": self.documents if self.embed_documents else [],
         }
+        if self.documents_ref:
+            payload["documents_ref"] = self.documents_ref
         return json.dumps(payload, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
 
     def scores_csv(self) -> str:
@@ -166,4 +180,40 @@ def load_results(path: str | Path) -> Results:
     scores["value"] = scores["value"].astype(float)
     metadata = RunMetadata.from_dict(payload.get("metadata", {}))
     documents = [d for d in payload.get("documents", []) if isinstance(d, dict) and "id" in d]
-    return Results(summaries=summaries, scores=scores, metadata=metadata, documents=documents)
+    ref = payload.get("documents_ref")
+    return Results(summaries=summaries, scores=scores, metadata=metadata, documents=documents,
+                   documents_ref=ref if isinstance(ref, dict) else None, embed_documents=bool(documents))
+
+
+def resolve_documents(results: Results) -> tuple[list[dict[str, Any]], str | None]:
+    """The run's documents (``{id, title, text, references}``) and, when none, why not.
+
+    Embedded documents are returned as they are. Otherwise they are read again from
+    ``documents_ref``: only when the reference set is still there and its fingerprint is
+    the run's, so a report never pairs summaries with the wrong articles.
+    """
+    if results.documents:
+        return results.documents, None
+    ref = results.documents_ref
+    if not ref or not ref.get("source"):
+        return [], "This results file stores no article texts; only the summaries are shown."
+    source = str(ref["source"])
+    if source.startswith("hf:"):
+        return [], f"Articles are not shown: the reference set {source} is not read again for a report."
+    from benchmark.documents import load_reference_set
+
+    try:
+        refset = load_reference_set(
+            source, text_field=ref.get("text_field"), ref_field=ref.get("ref_field"),
+            id_field=ref.get("id_field"), limit=ref.get("limit"),
+        )
+    except InputError:
+        return [], f"Articles are not shown: the reference set {source} could not be read."
+    if refset.fingerprint != ref.get("fingerprint"):
+        return [], f"Articles are not shown: the reference set {source} changed since the run (fingerprint)."
+    return document_records(refset.documents), None
+
+
+def document_records(docs: Sequence[Any]) -> list[dict[str, Any]]:
+    """Documents as results.json stores them (for the report's per-article drill-down)."""
+    return [{"id": d.id, "title": d.title, "text": d.text, "references": list(d.references)} for d in docs]

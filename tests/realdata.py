@@ -92,3 +92,49 @@ def scaled_cnndm(shared: Path, n: int) -> list[dict[str, Any]]:
             "references": [rec["reference"]],
         })
     return records
+
+
+def _pool(shared: Path) -> list[tuple[str, str, str]]:
+    """(id, article, reference) of every distinct real article in ``../shared/data``, in file order."""
+    pool: list[tuple[str, str, str]] = []
+    seen: set[str] = set()
+
+    def add(doc_id: str, text: str, ref: str) -> None:
+        if text not in seen:
+            seen.add(text)
+            pool.append((doc_id, text, ref))
+
+    for rec in read_jsonl(shared / "cnndm" / "cnndm_test_sample.jsonl"):
+        add(rec["id"], rec["article"], rec["reference"])
+    for name in ("summeval/summeval_docs.jsonl", "realsumm/realsumm_docs.jsonl",
+                 "newsroom_human/newsroom_docs.jsonl"):
+        for rec in read_jsonl(shared / name):
+            refs = rec.get("references") or [rec["reference"]]
+            add(f"{name.split('/')[0]}-{rec['doc_id']}", rec["source"], refs[0])
+    return pool
+
+
+def distinct_corpus(shared: Path, n: int) -> list[dict[str, Any]]:
+    """``n`` distinct JSONL records built deterministically from every real article in the data.
+
+    Document ``i`` is copy ``c = i // P`` of article ``a = i % P`` of the pool of P distinct
+    articles (CNN/DM sample, SummEval, REALSumm, Newsroom). Copy 0 is the article itself; copy
+    ``c`` has its L sentences rotated left by ``c % L`` and, from the second round of rotations
+    on (``k = c // L > 0``), the first sentence of article ``(a + k) % P`` put in front. So every
+    document's text and lead sentences differ and no summary or score is reused across them;
+    the reference stays the article's.
+    """
+    pool = _pool(shared)
+    split = [split_sentences(text) for _, text, _ in pool]
+    records = []
+    for i in range(n):
+        a, copy = i % len(pool), i // len(pool)
+        doc_id, text, ref = pool[a]
+        sents = split[a]
+        rounds, shift = divmod(copy, max(len(sents), 1))
+        rotated = sents[shift:] + sents[:shift]
+        if rounds:
+            rotated = [split[(a + rounds) % len(pool)][0], *rotated]
+        records.append({"id": f"{doc_id}-r{copy}", "text": " ".join(rotated) if copy else text,
+                        "references": [ref]})
+    return records

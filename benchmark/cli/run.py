@@ -76,6 +76,22 @@ def run(
         list[str] | None,
         typer.Option("--fail-under", help="Gate: METRIC=VALUE, fail (exit 1) if any system's mean is below."),
     ] = None,
+    report_format: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Reports to write: md, json, csv, html; a comma list or repeatable (default: all four).",
+        ),
+    ] = None,
+    embed_documents: Annotated[
+        bool,
+        typer.Option(
+            "--embed-documents",
+            help="Store every article and reference in results.json (self-contained; default: the "
+            "reference set's path and fingerprint only).",
+        ),
+    ] = False,
 ) -> None:
     """Run summarizers over a reference set, score them and write reports.
 
@@ -110,6 +126,8 @@ def run(
         ray_address=ray_address,
         bootstrap=bootstrap,
         fail_under=tuple(fail_under or ()),
+        formats=tuple(report_format or ()),
+        embed_documents=True if embed_documents else None,
     )
     with RichProgress() as progress:
         results = run_pipeline(cfg, progress=progress)

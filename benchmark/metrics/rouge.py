@@ -7,8 +7,10 @@ takes, per ROUGE type, the reference with the highest F (rouge-score's ``score_m
 ``mean`` averages P, R and F over references.
 
 The default ``backend=fast`` computes the same numbers as rouge-score (identical floats,
-checked in the tests) through :mod:`benchmark.metrics.rouge_fast`, analysing each text
-once; ``backend=rouge-score`` calls rouge-score's scorer for every pair.
+checked in the tests): compiled, through rouge-score-rs (:mod:`benchmark.metrics.rouge_native`),
+when it is installed, else in pure Python through :mod:`benchmark.metrics.rouge_fast`, which
+analyses each text once; ``backend=python`` asks for the pure-Python path;
+``backend=rouge-score`` calls rouge-score's scorer for every pair.
 """
 
 from __future__ import annotations
@@ -18,22 +20,34 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import version
-from typing import Any, ClassVar, Literal
-
-from rouge_score import rouge_scorer, tokenizers
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from benchmark.documents import Document
+from benchmark.metrics import rouge_native
 from benchmark.metrics.base import MetricBase, MetricWarning, Scores
-from benchmark.metrics.rouge_fast import MEMO_SIZE, Analysis, TokenizerName, analyse_text, score_pair
 from benchmark.text import SPLITTER_SIGNATURE, UnicodeTokenizer, dropped_fraction, sentence_lines
+
+if TYPE_CHECKING:
+    from rouge_score import rouge_scorer
+
+    from benchmark.metrics.rouge_fast import Analysis
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
 DROP_WARN_THRESHOLD = 0.05
+MEMO_SIZE = 4096
 
 
 @lru_cache(maxsize=MEMO_SIZE)
-def _analysis(text: str, tokenizer: TokenizerName, stemmer: bool) -> Analysis:
-    return analyse_text(sentence_lines(text), tokenizer, stemmer)
+def _lines(text: str) -> str:
+    """The text as rougeLsum reads it: our sentences, one per line (memoised: references repeat)."""
+    return sentence_lines(text)
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _analysis(text: str, tokenizer: Literal["default", "unicode"], stemmer: bool) -> Analysis:
+    from benchmark.metrics.rouge_fast import analyse_text
+
+    return analyse_text(_lines(text), tokenizer, stemmer)
 
 
 @dataclass(frozen=True)
@@ -49,7 +63,7 @@ class Rouge(MetricBase):
     stemmer: bool = True
     tokenizer: Literal["default", "unicode"] = "default"
     multi_ref: Literal["max", "mean"] = "max"
-    backend: Literal["fast", "rouge-score"] = "fast"
+    backend: Literal["fast", "python", "rouge-score"] = "fast"
 
     def columns(self) -> tuple[str, ...]:
         return tuple(f"{t}_{s}" for t in ROUGE_TYPES for s in ("f", "p", "r"))
@@ -68,8 +82,16 @@ class Rouge(MetricBase):
             ("agg", "per-doc"),
         ]
 
+    def implementation(self) -> str:
+        """What computes the scores: ``rouge-score-rs``, ``python`` or ``rouge-score``."""
+        if self.backend == "fast":
+            return "rouge-score-rs" if rouge_native.available() else "python"
+        return self.backend
+
     def scorer(self) -> rouge_scorer.RougeScorer:
         """The rouge-score scorer this metric calls (built per use, it is cheap)."""
+        from rouge_score import rouge_scorer, tokenizers
+
         tokenizer: Any = (
             tokenizers.DefaultTokenizer(self.stemmer)
             if self.tokenizer == "default"
@@ -81,8 +103,7 @@ class Rouge(MetricBase):
         out: Scores = {column: [] for column in self.columns()}
         if self.tokenizer == "default":
             self._warn_dropped(candidates, documents)
-        for candidate, doc in zip(candidates, documents, strict=True):
-            per_ref = self._per_reference(candidate, doc.references)
+        for per_ref in self._per_document(candidates, documents):
             for rouge_type in ROUGE_TYPES:
                 p, r, f = self._combine([s[rouge_type] for s in per_ref])
                 out[f"{rouge_type}_p"].append(p)
@@ -90,15 +111,35 @@ class Rouge(MetricBase):
                 out[f"{rouge_type}_f"].append(f)
         return out
 
-    def _per_reference(self, candidate: str, references: Sequence[str]) -> list[dict[str, Any]]:
-        if self.backend == "rouge-score":
+    def _per_document(
+        self, candidates: Sequence[str], documents: Sequence[Document]
+    ) -> list[list[dict[str, Any]]]:
+        """Scores of each candidate against each of its document's references."""
+        implementation = self.implementation()
+        if implementation == "rouge-score-rs":
+            scorer = rouge_native.native_scorer(ROUGE_TYPES, self.tokenizer, self.stemmer)
+            targets = [_lines(ref) for doc in documents for ref in doc.references]
+            pairs = zip(candidates, documents, strict=True)
+            predictions = [_lines(c) for c, doc in pairs for _ in doc.references]
+            flat = iter(rouge_native.score_pairs(scorer, targets, predictions))
+            return [[next(flat) for _ in doc.references] for doc in documents]
+        if implementation == "rouge-score":
             scorer = self.scorer()
-            prediction = sentence_lines(candidate)
-            return [scorer.score(sentence_lines(ref), prediction) for ref in references]
-        cand = _analysis(candidate, self.tokenizer, self.stemmer)
-        return [
-            score_pair(_analysis(ref, self.tokenizer, self.stemmer), cand, ROUGE_TYPES) for ref in references
-        ]
+            return [
+                [scorer.score(sentence_lines(ref), prediction) for ref in doc.references]
+                for candidate, doc in zip(candidates, documents, strict=True)
+                for prediction in (sentence_lines(candidate),)
+            ]
+        from benchmark.metrics.rouge_fast import score_pair
+
+        out = []
+        for candidate, doc in zip(candidates, documents, strict=True):
+            cand = _analysis(candidate, self.tokenizer, self.stemmer)
+            out.append([
+                score_pair(_analysis(ref, self.tokenizer, self.stemmer), cand, ROUGE_TYPES)
+                for ref in doc.references
+            ])
+        return out
 
     def _combine(self, scores: list[Any]) -> tuple[float, float, float]:
         if self.multi_ref == "max":

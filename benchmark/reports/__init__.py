@@ -17,12 +17,16 @@ ALL_FORMATS = ("json", "csv", "md", "html")
 def write_reports(
     results: Results, directory: str | Path, formats: tuple[str, ...] = ALL_FORMATS
 ) -> dict[str, Path]:
-    """Write every requested format into ``directory`` atomically; returns the paths written."""
+    """Write the requested formats (only those) into ``directory`` atomically; returns their paths.
+
+    The statistics and the charts are computed only for the Markdown and HTML reports that need them.
+    """
     out = Path(directory)
     written: dict[str, Path] = {}
-    if "json" in formats or "csv" in formats:
-        saved = results.save(out)
-        written.update({k: v for k, v in saved.items() if k in formats})
+    if "json" in formats:
+        written["json"] = atomic_write_text(out / "results.json", results.to_json())
+    if "csv" in formats:
+        written["csv"] = atomic_write_text(out / "scores.csv", results.scores_csv())
     if "md" in formats or "html" in formats:
         from benchmark.stats.analysis import analyze
 

@@ -22,7 +22,7 @@ from benchmark.reports import faithmarks, plots
 from benchmark.reports.format import fmt_ci, fmt_delta, fmt_p, fmt_score
 from benchmark.reports.highlight import N as NGRAM_N
 from benchmark.reports.highlight import shared_bigram_marks
-from benchmark.results import Results
+from benchmark.results import Results, resolve_documents
 from benchmark.stats.analysis import Analysis
 from benchmark.text import count_words
 
@@ -125,9 +125,11 @@ def significance_matrix(analysis: Analysis, metric: str) -> list[tuple[str, list
     return rows
 
 
-def drilldown(results: Results, analysis: Analysis, limit: int) -> list[dict[str, Any]]:
+def drilldown(
+    results: Results, analysis: Analysis, limit: int, records: list[dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
     """Per article: text, references, and every system's summary (highlighted) with its scores."""
-    documents = {d["id"]: d for d in results.documents}
+    documents = {d["id"]: d for d in (results.documents if records is None else records)}
     order = list(documents) or list(dict.fromkeys(results.summaries["doc_id"]))
     scores = (
         results.scores.set_index(["doc_id", "system", "column"])["value"] if len(results.scores) else None
@@ -191,7 +193,8 @@ def render_html(results: Results, analysis: Analysis, max_documents: int = MAX_D
         if has_scores
         else []
     )
-    n_docs = len(results.documents) or results.summaries["doc_id"].nunique()
+    records, missing = resolve_documents(results)
+    n_docs = len(records) or results.summaries["doc_id"].nunique()
     return _ENV.get_template("report.html.j2").render(
         meta=results.metadata,
         analysis=analysis,
@@ -212,9 +215,9 @@ def render_html(results: Results, analysis: Analysis, max_documents: int = MAX_D
         matrices=[(m, significance_matrix(analysis, m)) for m in analysis.columns]
         if len(analysis.systems) > 1
         else [],
-        documents=drilldown(results, analysis, max_documents),
+        documents=drilldown(results, analysis, max_documents, records),
         n_documents=n_docs,
         max_documents=max_documents,
-        has_texts=bool(results.documents),
+        missing_texts=missing,
         ngram_n=NGRAM_N,
     )

@@ -22,16 +22,16 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.metadata import version
-from typing import Any, ClassVar, Literal
-
-import networkx as nx
-import numpy as np
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from benchmark.documents import Document
 from benchmark.hashing import stable_hash
 from benchmark.summarizers.selection import Extractive, rank_by_score
 from benchmark.summarizers.stopwords import ENGLISH_STOPWORDS
 from benchmark.text import porter_stem, words
+
+if TYPE_CHECKING:  # numpy and networkx are imported where used: a cached run needs neither
+    import numpy as np
 
 PAGERANK_MAX_ITER = 1000
 
@@ -60,6 +60,8 @@ def overlap_similarity(a: Sequence[str], b: Sequence[str]) -> float:
 
 def tfidf_matrix(terms: Sequence[Sequence[str]]) -> np.ndarray:
     """Rows: L2-normalised TF-IDF vectors of the sentences (raw counts, smooth IDF)."""
+    import numpy as np
+
     vocab = {t: i for i, t in enumerate(sorted({t for sent in terms for t in sent}))}
     counts = np.zeros((len(terms), len(vocab)))
     for row, sent in enumerate(terms):
@@ -74,12 +76,16 @@ def tfidf_matrix(terms: Sequence[Sequence[str]]) -> np.ndarray:
 
 def cosine_matrix(terms: Sequence[Sequence[str]]) -> np.ndarray:
     """Pairwise TF-IDF cosine (LexRank's idf-modified cosine); a sentence without terms scores 0."""
+    import numpy as np
+
     vectors = tfidf_matrix(terms)
     return np.clip(vectors @ vectors.T, 0.0, 1.0)
 
 
 def pagerank_scores(weights: np.ndarray, damping: float) -> list[float]:
     """PageRank of the undirected weighted graph with adjacency ``weights`` (diagonal: self-loops)."""
+    import networkx as nx
+
     graph = nx.from_numpy_array(weights)
     ranks = nx.pagerank(graph, alpha=damping, weight="weight", max_iter=PAGERANK_MAX_ITER)
     return [float(ranks[i]) for i in range(len(weights))]
@@ -132,6 +138,8 @@ class TextRank(GraphRanker):
             raise ValueError(f"similarity must be 'overlap' or 'tfidf', got {self.similarity!r}")
 
     def weights(self, terms: list[list[str]]) -> np.ndarray:
+        import numpy as np
+
         if self.similarity == "tfidf":
             matrix = cosine_matrix(terms)
         else:

@@ -18,7 +18,8 @@ from benchmark.metrics.rouge import ROUGE_TYPES, Rouge, sentence_lines
 from benchmark.metrics.rouge_fast import FastRougeScorer, lcs_indices, lcs_length, lcs_rows, match_masks
 from benchmark.text import UnicodeTokenizer
 
-TOLERANCE = 1e-12
+TOLERANCE = 0.0  # identical floats
+BACKENDS = ("fast", "python")  # fast: compiled (rouge-score-rs) when installed
 CHUNKS = 4
 
 
@@ -84,8 +85,10 @@ def test_identical_to_rouge_score_on_5000_real_pairs(shared_data: Path, chunk: i
     assert len(pairs) == 5000
     part = pairs[chunk::CHUNKS]
     candidates, docs = [c for c, _ in part], [d for _, d in part]
-    ours = Rouge().score(candidates=candidates, documents=docs)
-    assert worst_difference(ours, expected(candidates, docs)) <= TOLERANCE
+    theirs = expected(candidates, docs)
+    for backend in BACKENDS:
+        ours = Rouge(backend=backend).score(candidates=candidates, documents=docs)  # type: ignore[arg-type]
+        assert worst_difference(ours, theirs) <= TOLERANCE, backend
 
 
 @pytest.mark.parametrize("multi_ref", ["max", "mean"])
@@ -93,15 +96,21 @@ def test_identical_with_eleven_references(shared_data: Path, multi_ref: str) -> 
     pairs = summeval_multi_ref(shared_data, 1600)[::16]
     candidates, docs = [c for c, _ in pairs], [d for _, d in pairs]
     assert all(len(d.references) == 11 for d in docs)
-    ours = Rouge(multi_ref=multi_ref).score(candidates=candidates, documents=docs)  # type: ignore[arg-type]
-    assert worst_difference(ours, expected(candidates, docs, multi_ref)) <= TOLERANCE
+    theirs = expected(candidates, docs, multi_ref)
+    for backend in BACKENDS:
+        metric = Rouge(multi_ref=multi_ref, backend=backend)  # type: ignore[arg-type]
+        assert worst_difference(metric.score(candidates=candidates, documents=docs), theirs) <= TOLERANCE
 
 
 def test_identical_with_unicode_tokenizer_on_real_pairs(shared_data: Path) -> None:
     pairs = real_pairs(shared_data, 5000)[::10]
     candidates, docs = [c for c, _ in pairs], [d for _, d in pairs]
-    ours = Rouge(tokenizer="unicode").score(candidates=candidates, documents=docs)
-    assert worst_difference(ours, expected(candidates, docs, tokenizer="unicode")) <= TOLERANCE
+    theirs = expected(candidates, docs, tokenizer="unicode")
+    for backend in BACKENDS:
+        ours = Rouge(tokenizer="unicode", backend=backend).score(  # type: ignore[arg-type]
+            candidates=candidates, documents=docs
+        )
+        assert worst_difference(ours, theirs) <= TOLERANCE, backend
 
 
 EDGE_CASES = [
@@ -121,20 +130,23 @@ EDGE_CASES = [
 ]
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("tokenizer", ["default", "unicode"])
 @pytest.mark.parametrize(("candidate", "reference"), EDGE_CASES)
-def test_edge_cases_identical(candidate: str, reference: str, tokenizer: str) -> None:
+def test_edge_cases_identical(candidate: str, reference: str, tokenizer: str, backend: str) -> None:
     doc = Document("x", "source text", (reference,))
-    ours = Rouge(tokenizer=tokenizer).score(candidates=[candidate], documents=[doc])  # type: ignore[arg-type]
+    metric = Rouge(tokenizer=tokenizer, backend=backend)  # type: ignore[arg-type]
+    ours = metric.score(candidates=[candidate], documents=[doc])
     assert worst_difference(ours, expected([candidate], [doc], tokenizer=tokenizer)) <= TOLERANCE
 
 
 def test_backends_agree_and_sign_differently(shared_data: Path) -> None:
     pairs = real_pairs(shared_data, 300)[::3]
     candidates, docs = [c for c, _ in pairs], [d for _, d in pairs]
-    fast, slow = Rouge(), Rouge(backend="rouge-score")
+    fast, python, slow = Rouge(), Rouge(backend="python"), Rouge(backend="rouge-score")
     expected_scores = slow.score(candidates=candidates, documents=docs)
     assert fast.score(candidates=candidates, documents=docs) == expected_scores
+    assert python.score(candidates=candidates, documents=docs) == expected_scores
     assert "impl:sumbench-rouge-1+fast" in fast.signature()
     assert "impl:sumbench-rouge-1+rouge-score" in slow.signature()
 

@@ -20,7 +20,7 @@ from matplotlib.image import imread
 
 from benchmark.reports.highlight import shared_bigram_marks
 from benchmark.reports.html import render_html
-from benchmark.results import load_results
+from benchmark.results import load_results, resolve_documents
 from benchmark.stats.analysis import analyze
 from tests.conftest import run_cli, write_jsonl
 
@@ -102,12 +102,36 @@ def test_report_is_self_contained_and_escaped(report_dir: Path) -> None:
 def test_report_is_reproducible(report_dir: Path) -> None:
     results = load_results(report_dir)
     assert render_html(results, analyze(results)) == render_html(results, analyze(results))
-    assert len(results.documents) == 6 and results.documents[0]["title"].startswith("Title")
+    records, missing = resolve_documents(results)  # stored by reference: read back from the dataset
+    assert missing is None and len(records) == 6 and records[0]["title"].startswith("Title")
+
+
+def test_documents_by_reference_and_embedded(report_dir: Path, tmp_path: Path) -> None:
+    """results.json names the reference set and its fingerprint; --embed-documents stores the texts."""
+    payload = json.loads((report_dir / "results.json").read_text(encoding="utf-8"))
+    ref = payload["documents_ref"]
+    assert payload["documents"] == [] and ref["documents"] == 6
+    assert ref["fingerprint"] == payload["metadata"]["dataset"]["fingerprint"]
+    dataset = tmp_path / "moved.jsonl"
+    Path(ref["source"]).replace(dataset)  # the reference set moves away: no texts, and the report says why
+    try:
+        loaded = load_results(report_dir)
+        html = render_html(loaded, analyze(loaded))
+        assert "could not be read" in html and "doc-3" in html and "Ferries 3" not in html
+        env = {"SUMBENCH_CACHE": str(tmp_path / "cache.sqlite"), "MPLCONFIGDIR": str(tmp_path / "mpl")}
+        proc = run_cli("run", "-d", str(dataset), "-s", "lead", "-m", "rouge", "-o", str(tmp_path / "out"),
+                       "--embed-documents", "--format", "json,html", env=env)
+        assert proc.returncode == 0, proc.stderr
+        assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["report.html", "results.json"]
+        embedded = load_results(tmp_path / "out")
+        assert len(embedded.documents) == 6 and resolve_documents(embedded)[1] is None
+    finally:
+        dataset.replace(ref["source"])
 
 
 def test_old_results_without_documents_still_render(report_dir: Path, tmp_path: Path) -> None:
     payload = json.loads((report_dir / "results.json").read_text(encoding="utf-8"))
-    del payload["documents"]
+    del payload["documents"], payload["documents_ref"]
     (tmp_path / "results.json").write_text(json.dumps(payload), encoding="utf-8")
     loaded = load_results(tmp_path)
     html = render_html(loaded, analyze(loaded))
