@@ -27,7 +27,9 @@ class Metric(Protocol):
     leaderboard shows), ``higher_is_better`` (``None`` for descriptive columns),
     ``parallel_safe`` (may run in worker processes), ``columns()`` (every column ``score``
     returns), ``display_scale(column)`` (100 for fractions, 1 for counts) and
-    ``prepare(documents)`` (called once with every document before scoring).
+    ``prepare(documents)`` (called once with every document before scoring) and
+    ``batch_documents`` (documents per ``score`` call; ``None``: the run's ``--batch-size``;
+    a model metric asks for many, so it embeds each text once in large sorted batches).
     """
 
     name: ClassVar[str]
@@ -44,6 +46,9 @@ class Metric(Protocol):
     def display_scale(self, column: str) -> float: ...
 
     def prepare(self, documents: Sequence[Document]) -> None: ...
+
+    @property
+    def batch_documents(self) -> int | None: ...
 
 
 class MetricBase:
@@ -80,6 +85,11 @@ class MetricBase:
 
     def prepare(self, documents: Sequence[Document]) -> None:
         """Called once per run with all documents before scoring."""
+
+    @property
+    def batch_documents(self) -> int | None:
+        """Documents per ``score`` call; ``None``: the run's ``--batch-size``."""
+        return None
 
     def score(self, *, candidates: Sequence[str], documents: Sequence[Document]) -> Scores:
         raise NotImplementedError

@@ -63,8 +63,9 @@ def _tree_rss(proc: psutil.Process) -> int:
 def measure_cli(
     args: list[str], env: dict[str, str] | None = None, python: tuple[str, ...] = ("-m", "benchmark")
 ) -> dict[str, Any]:
-    """Run ``python -m benchmark ARGS`` (or ``python PYTHON ARGS``): wall time, peak RSS of the
-    process tree and of the main process."""
+    """Run ``python -m benchmark ARGS`` (or ``python PYTHON ARGS``): wall time, CPU time (user +
+    system of the process and the children it waited for), peak RSS of the process tree and
+    of the main process."""
     full_env = {**os.environ, "HF_HUB_OFFLINE": "1", **(env or {})}
     start = time.perf_counter()
     popen = subprocess.Popen([sys.executable, *python, *args], cwd=ROOT, env=full_env,
@@ -94,6 +95,7 @@ def measure_cli(
         raise RuntimeError(f"sumbench {' '.join(args)} failed ({popen.returncode}):\n{stderr[-3000:]}")
     return {
         "wall_s": round(wall, 2),
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
         "peak_rss_tree_mib": round(peak / 2**20, 1),
         "peak_rss_main_mib": round(usage.ru_maxrss / 1024, 1),
     }
