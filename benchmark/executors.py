@@ -254,7 +254,9 @@ class ComponentActor:
         self.components: dict[bytes, Any] = {}
         self.built = 0
 
-    def call(self, index: int, fn: Callable[..., R], key: bytes, holder: list[Any], rest: Args) -> tuple[int, R]:
+    def call(
+        self, index: int, fn: Callable[..., R], key: bytes, holder: list[Any], rest: Args
+    ) -> tuple[int, R]:
         component = self.components.get(key)
         if component is None:
             import ray

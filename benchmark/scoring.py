@@ -79,7 +79,8 @@ def score_pairs(run: MetricRun, pairs: Sequence[Pair], ctx: RunContext) -> list[
 
     Cached pairs are read back; the rest are computed in document batches of the
     metric's ``batch_documents`` (default ``ctx.batch_size``) documents, every group's
-    candidates of those documents together, and cached batch by batch. Progress is reported per group as ``"{metric} {group}"``.
+    candidates of those documents together, and cached batch by batch.
+    Progress is reported per group as ``"{metric} {group}"``.
     """
     metric, name = run.metric, run.name
     signature = metric.signature()

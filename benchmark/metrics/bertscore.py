@@ -139,7 +139,9 @@ class BERTScore(MetricBase):
         best = torch.zeros(len(candidates), 3)
         for batch in self._batches(self._encode_texts(list(owners))):
             stats = dict(zip((t for t, _ in batch), self._forward(batch), strict=True))
-            pairs = list(dict.fromkeys((t, r) for t in stats for i in owners[t] for r in documents[i].references))
+            pairs = list(
+                dict.fromkeys((t, r) for t in stats for i in owners[t] for r in documents[i].references)
+            )
             prf = dict(zip(pairs, self._match([stats[t] for t, _ in pairs], [refs[r] for _, r in pairs]),
                            strict=True))
             for text in stats:

@@ -14,7 +14,8 @@ def main(spec_path: str, out_path: str) -> None:
     with open(spec_path, encoding="utf-8") as handle:
         spec = json.load(handle)
     scorer = BERTScorer(model_type=spec["model"], num_layers=spec["layer"])
-    f1 = {label: scorer.score(cands, spec["references"])[2].tolist() for label, cands in spec["systems"].items()}
+    refs = spec["references"]
+    f1 = {label: scorer.score(cands, refs)[2].tolist() for label, cands in spec["systems"].items()}
     with open(out_path, "w", encoding="utf-8") as handle:
         json.dump(f1, handle)
 

@@ -111,8 +111,10 @@ def render(report: dict[str, Any]) -> str:
         f"{med[key].get('median_scoring_s', '')} | {cpu} | {wall} |\n"
         for label, key, cpu, wall in (
             ("bert-score `BERTScorer`, one `score` per system", "bert_score", "1", "1"),
-            ("`sumbench run -m bertscore` (fp32)", "fp32", report["cpu_ratio_fp32"], report["wall_ratio_fp32"]),
-            ("`sumbench run -m bertscore:dtype=bf16`", "bf16", report["cpu_ratio_bf16"], report["wall_ratio_bf16"]),
+            ("`sumbench run -m bertscore` (fp32)", "fp32", report["cpu_ratio_fp32"],
+             report["wall_ratio_fp32"]),
+            ("`sumbench run -m bertscore:dtype=bf16`", "bf16", report["cpu_ratio_bf16"],
+             report["wall_ratio_bf16"]),
         )
     )
     bf16 = report["bf16_vs_fp32_f1"]
