@@ -212,12 +212,15 @@ class BERTScore(MetricBase):
             yield batch
 
     def _forward(self, batch: list[tuple[str, list[int]]]) -> list[tuple[Any, list[int]]]:
-        """``(embedding, ids)`` per text of one batch, by bert-score's ``padding``/``bert_encode``."""
-        from bert_score.utils import bert_encode, padding
+        """``(embedding, ids)`` per text of one batch: bert-score's ``padding``, then the forward
+        of its ``bert_encode`` (last kept layer) under ``inference_mode``."""
+        import torch
+        from bert_score.utils import padding
 
         model, device = self._encoder()
         ids, lens, mask = padding([i for _, i in batch], self._tokenizer().pad_token_id)
-        out = bert_encode(model, ids.to(device), attention_mask=mask.to(device)).float().cpu()
+        with torch.inference_mode():
+            out = model(ids.to(device), attention_mask=mask.to(device))[0].float().cpu()
         return [(out[row, : int(lens[row])], token_ids) for row, (_, token_ids) in enumerate(batch)]
 
     def _embed_all(self, texts: Sequence[str]) -> dict[str, tuple[Any, list[int]]]:
