@@ -42,6 +42,7 @@ class RunConfig:
     workers: int = 1
     executor: str = "local"
     ray_address: str | None = None
+    ray_gpus: float = 0.0
     fail_under: tuple[str, ...] = ()
     formats: tuple[str, ...] = ("json", "csv", "md", "html")
     embed_documents: bool = False
@@ -61,6 +62,8 @@ class RunConfig:
             raise ConfigError(f"limit must be at least 1, got {self.limit}")
         if self.bootstrap < 0:
             raise ConfigError(f"bootstrap must be >= 0, got {self.bootstrap}")
+        if self.ray_gpus < 0:
+            raise ConfigError(f"ray_gpus must be >= 0, got {self.ray_gpus}")
         if self.executor not in ("local", "ray"):
             raise ConfigError(f"unknown executor {self.executor!r}; choose local or ray")
         formats = tuple(f.strip().lower() for spec in self.formats for f in spec.split(",") if f.strip())

@@ -2,9 +2,11 @@
 
 ``local`` runs batches in this process, or, with ``workers > 1``, in a pool of worker
 processes for components that declare ``parallel_safe = True`` (pure Python: lead,
-TextRank, ROUGE). ``ray`` sends those batches to a Ray cluster as tasks. Components that
-hold a model (``parallel_safe`` unset) always run in this process, where torch uses its own
-threads, so a model is never loaded once per worker.
+TextRank, ROUGE). Components that hold a model (``parallel_safe`` unset) run in this
+process there, where torch uses its own threads, so a model is never loaded once per
+worker. ``ray`` sends pure-Python batches to a Ray cluster as tasks and model components'
+batches to ``workers`` long-lived actors: each actor receives a component's options (never
+a loaded model), builds it once, keeps it, and loads its model once.
 
 Every executor yields ``(index, result)`` as batches finish; the pipeline writes each
 result to the cache at once and assembles the final tables in document order, so results
@@ -133,8 +135,11 @@ class RayExecutor(_Base):
 
     name = "ray"
 
-    def __init__(self, workers: int = 1, address: str | None = None) -> None:
+    def __init__(self, workers: int = 1, address: str | None = None, gpus_per_actor: float = 0.0) -> None:
         super().__init__(workers)
+        self.gpus_per_actor = gpus_per_actor
+        self._actors: list[Any] = []
+        self._components: dict[bytes, Any] = {}  # pickled component -> its object ref
         try:
             import ray
         except ImportError as exc:
@@ -159,8 +164,9 @@ class RayExecutor(_Base):
     def imap(
         self, fn: Callable[..., R], arguments: Iterable[Args], *, parallel: bool
     ) -> Iterator[tuple[int, R]]:
+        """``parallel``: Ray tasks; otherwise the actor pool, with ``args[0]`` the component."""
         if not parallel:
-            yield from self._inline(fn, arguments)
+            yield from self._on_actors(fn, arguments)
             return
         ray = self._ray
         remote = self._remote.get(fn)
@@ -185,13 +191,82 @@ class RayExecutor(_Base):
         for ref in done:
             yield pending.pop(ref), self._ray.get(ref)
 
+    def _actor_pool(self) -> list[Any]:
+        if not self._actors:
+            cls = self._ray.remote(num_cpus=1, num_gpus=self.gpus_per_actor)(ComponentActor)
+            self._actors = [cls.remote() for _ in range(self.workers)]
+        return self._actors
+
+    def _component_ref(self, component: object) -> tuple[bytes, Any]:
+        """A key for the component as it is now (options, idf, ...) and its object in the store."""
+        import hashlib
+
+        from ray import cloudpickle
+
+        _register_by_value((component,))
+        key = hashlib.sha256(cloudpickle.dumps(component)).digest()
+        if key not in self._components:
+            self._components[key] = self._ray.put(component)
+        return key, self._components[key]
+
+    def _on_actors(self, fn: Callable[..., R], arguments: Iterable[Args]) -> Iterator[tuple[int, R]]:
+        """Each batch on the next free actor; one batch in flight per actor."""
+        from ray.util import ActorPool
+
+        keys: dict[int, tuple[bytes, Any]] = {}
+
+        def submit(actor: Any, item: tuple[int, Args]) -> Any:
+            index, args = item
+            if id(args[0]) not in keys:
+                keys[id(args[0])] = self._component_ref(args[0])
+            key, ref = keys[id(args[0])]
+            return actor.call.remote(index, fn, key, [ref], args[1:])  # a nested ref: fetched once
+
+        pool = ActorPool(self._actor_pool())
+        for item in enumerate(arguments):
+            if not pool.has_free():
+                yield pool.get_next_unordered()
+            pool.submit(submit, item)
+        while pool.has_next():
+            yield pool.get_next_unordered()
+
+    def on_actors(self, fn: Callable[[], R]) -> list[R]:
+        """``fn()`` once on every actor (started if needed): what each one holds or has loaded."""
+        return list(self._ray.get([actor.run.remote(fn) for actor in self._actor_pool()]))
+
     def close(self) -> None:
+        for actor in self._actors:
+            self._ray.kill(actor)
+        self._actors, self._components = [], {}
         if self._started:
             self._ray.shutdown()
             self._started = False
 
     def describe(self) -> dict[str, Any]:
         return {**super().describe(), "address": self.address or "local"}
+
+
+class ComponentActor:
+    """A Ray actor for model components: builds each component once from its pickled options,
+    keeps it (so its model loads once per actor), and runs batches through it."""
+
+    def __init__(self) -> None:
+        self.components: dict[bytes, Any] = {}
+        self.built = 0
+
+    def call(
+        self, index: int, fn: Callable[..., R], key: bytes, holder: list[Any], rest: Args
+    ) -> tuple[int, R]:
+        component = self.components.get(key)
+        if component is None:
+            import ray
+
+            component = self.components[key] = ray.get(holder[0])
+            self.built += 1
+        return index, fn(component, *rest)
+
+    def run(self, fn: Callable[[], R]) -> R:
+        return fn()
 
 
 def _register_by_value(args: Args) -> None:
@@ -204,12 +279,14 @@ def _register_by_value(args: Args) -> None:
             cloudpickle.register_pickle_by_value(sys.modules[name])
 
 
-def make_executor(name: str, workers: int = 1, address: str | None = None) -> LocalExecutor | RayExecutor:
+def make_executor(
+    name: str, workers: int = 1, address: str | None = None, gpus_per_actor: float = 0.0
+) -> LocalExecutor | RayExecutor:
     """The executor named ``local`` or ``ray``."""
     if name == "local":
         if address:
             raise ConfigError("--ray-address needs --executor ray")
         return LocalExecutor(workers)
     if name == "ray":
-        return RayExecutor(workers, address)
+        return RayExecutor(workers, address, gpus_per_actor)
     raise ConfigError(f"unknown executor {name!r}; choose {' or '.join(EXECUTORS)}")

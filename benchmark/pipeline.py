@@ -198,7 +198,7 @@ def run(
     cache_path = (config.cache or default_cache_path()) if config.use_cache else None
     summary_rows: list[SummaryRecord] = []
     score_rows: list[ScoreRow] = []
-    executor = make_executor(config.executor, config.workers, config.ray_address)
+    executor = make_executor(config.executor, config.workers, config.ray_address, config.ray_gpus)
     with Cache(cache_path) as cache, executor:
         ctx = RunContext(cache, config.batch_size, progress or NullProgress(), RunStats(), executor)
         per_system: dict[str, list[SummaryRecord]] = {}

@@ -77,9 +77,10 @@ def score_batch(
 def score_pairs(run: MetricRun, pairs: Sequence[Pair], ctx: RunContext) -> list[Columns]:
     """Every pair's columns under one metric, in the order of ``pairs``.
 
-    Cached pairs are read back; the rest are computed in document batches of
-    ``ctx.batch_size`` documents (every group's candidates of those documents together)
-    and cached batch by batch. Progress is reported per group as ``"{metric} {group}"``.
+    Cached pairs are read back; the rest are computed in document batches of the
+    metric's ``batch_documents`` (default ``ctx.batch_size``) documents, every group's
+    candidates of those documents together, and cached batch by batch.
+    Progress is reported per group as ``"{metric} {group}"``.
     """
     metric, name = run.metric, run.name
     signature = metric.signature()
@@ -100,9 +101,10 @@ def score_pairs(run: MetricRun, pairs: Sequence[Pair], ctx: RunContext) -> list[
     fresh: dict[tuple[str, str], Columns] = {}
     if todo:
         metric.prepare(documents)
+        size = getattr(metric, "batch_documents", None) or ctx.batch_size
         by_batch: dict[int, list[Pair]] = {}
         for same in todo.values():
-            by_batch.setdefault(position[same[0].document.id] // ctx.batch_size, []).append(same[0])
+            by_batch.setdefault(position[same[0].document.id] // size, []).append(same[0])
         tasks = [by_batch[key] for key in sorted(by_batch)]
         arguments = (
             (metric, name, [p.candidate for p in batch], [p.document for p in batch]) for batch in tasks

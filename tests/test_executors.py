@@ -111,3 +111,38 @@ def test_ray_executor_on_a_local_instance_matches_local(cnndm_small: Path, tmp_p
     assert_same(load_results(tmp_path / "local" / "results.json"), ray_results)
     assert ray_results.metadata.config["executor"] == "ray"
     assert ray_results.metadata.cache.summaries_computed == 48
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(importlib.util.find_spec("ray") is None,
+                    reason="ray is not installed (bash scripts/setup.sh --dev installs the ray extra)")
+def test_bertscore_on_two_ray_actors_matches_local_and_loads_the_model_once_per_actor(
+    cnndm_small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from benchmark.cache import Cache
+    from benchmark.components import build_metrics
+    from benchmark.documents import load_reference_set
+    from benchmark.executors import RayExecutor
+    from benchmark.metrics.bertscore_encoder import encoders_loaded
+    from benchmark.scoring import Pair, RunContext, score_pairs
+
+    monkeypatch.setenv("RAY_DISABLE_USAGE_STATS", "1")
+    docs = load_reference_set(cnndm_small)
+    pairs = [Pair(f"lead:k={k}", Lead(k=k).summarize([d])[0], d) for k in (1, 2) for d in docs]
+    spec = "bertscore:layer=1,chunk_documents=6"  # 4 calls of 6 documents: work for both actors
+
+    def scores(executor: LocalExecutor | RayExecutor, cache: str) -> list[dict[str, float]]:
+        with Cache(tmp_path / cache) as store:
+            return score_pairs(build_metrics([spec])[0], pairs, RunContext(store, executor=executor))
+
+    with LocalExecutor() as local:
+        expected = scores(local, "local.sqlite")
+    with RayExecutor(workers=2) as ray_executor:
+        got = scores(ray_executor, "ray.sqlite")
+        got_again = scores(ray_executor, "ray2.sqlite")  # a second run reuses the actors' models
+        loads = ray_executor.on_actors(encoders_loaded)
+    assert got == expected and got_again == expected
+    assert loads == [1, 1]
+    with Cache(tmp_path / "ray.sqlite") as store:  # the driver wrote every score to its cache
+        assert len(store.get_scores(build_metrics([spec])[0].metric.signature(),
+                                    [(p.candidate, p.document.fingerprint) for p in pairs])) == len(pairs)

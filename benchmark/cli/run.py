@@ -52,7 +52,8 @@ def run(
         int | None,
         typer.Option(
             help="Worker processes for pure-Python summarizers and metrics (models stay in this "
-            "process and use torch threads). Results do not depend on it."
+            "process and use torch threads; with --executor ray, also the number of model "
+            "actors). Results do not depend on it."
         ),
     ] = None,
     executor: Annotated[
@@ -68,6 +69,10 @@ def run(
             help="Ray cluster to join: auto (the cluster this machine belongs to) or "
             "HEAD:6379 (default: start a local Ray with --workers CPUs)."
         ),
+    ] = None,
+    ray_gpus: Annotated[
+        float | None,
+        typer.Option(help="GPUs each Ray actor of a model component asks for (default 0: CPU)."),
     ] = None,
     bootstrap: Annotated[
         int | None, typer.Option(help="Bootstrap/randomization resamples for CIs and tests (default 1000).")
@@ -124,6 +129,7 @@ def run(
         workers=workers,
         executor=executor,
         ray_address=ray_address,
+        ray_gpus=ray_gpus,
         bootstrap=bootstrap,
         fail_under=tuple(fail_under or ()),
         formats=tuple(report_format or ()),

@@ -27,9 +27,11 @@ class Metric(Protocol):
     leaderboard shows), ``higher_is_better`` (``None`` for descriptive columns),
     ``parallel_safe`` (may run in worker processes), ``columns()`` (every column ``score``
     returns), ``display_scale(column)`` (100 for fractions, 1 for counts) and
-    ``prepare(documents)`` (called once with every document before scoring) and
+    ``prepare(documents)`` (called once with every document before scoring),
     ``needs_text`` (``True``: it reads the article, so it refuses a reference set without
-    text; reference-only metrics set ``False``).
+    text; reference-only metrics set ``False``) and
+    ``batch_documents`` (documents per ``score`` call; ``None``: the run's ``--batch-size``;
+    a model metric asks for many, so it embeds each text once in large sorted batches).
     """
 
     name: ClassVar[str]
@@ -47,6 +49,9 @@ class Metric(Protocol):
     def display_scale(self, column: str) -> float: ...
 
     def prepare(self, documents: Sequence[Document]) -> None: ...
+
+    @property
+    def batch_documents(self) -> int | None: ...
 
 
 class MetricBase:
@@ -84,6 +89,11 @@ class MetricBase:
 
     def prepare(self, documents: Sequence[Document]) -> None:
         """Called once per run with all documents before scoring."""
+
+    @property
+    def batch_documents(self) -> int | None:
+        """Documents per ``score`` call; ``None``: the run's ``--batch-size``."""
+        return None
 
     def score(self, *, candidates: Sequence[str], documents: Sequence[Document]) -> Scores:
         raise NotImplementedError

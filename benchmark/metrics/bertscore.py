@@ -12,7 +12,7 @@ score 0 (P, R, F, also when rescaled) with a warning instead of crashing.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from typing import Any, ClassVar, Literal
@@ -42,16 +42,18 @@ class BERTScore(MetricBase):
     rescale: bool = False
     baseline: str | None = None
     lang: str = "en"
-    dtype: Literal["fp32", "bf16"] = "fp32"
-    batch_size: int = 64
+    dtype: Literal["fp32", "bf16", "int8"] = "fp32"
+    batch_tokens: int = 16384
+    chunk_documents: int = 2000
     device: str = "auto"
     _state: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.layer is not None and self.layer < 0:
             raise ConfigError(f"bertscore: layer must be >= 0, got {self.layer}")
-        if self.batch_size < 1:
-            raise ConfigError(f"bertscore: batch_size must be >= 1, got {self.batch_size}")
+        for option in ("batch_tokens", "chunk_documents"):
+            if getattr(self, option) < 1:
+                raise ConfigError(f"bertscore: {option} must be >= 1, got {getattr(self, option)}")
         if self.rescale:
             bm.baseline_file(self.model, self.lang, self.baseline)  # fails early when missing
         elif self.baseline:
@@ -96,13 +98,15 @@ class BERTScore(MetricBase):
 
     # -- running -------------------------------------------------------------------------
 
-    def prepare(self, documents: Sequence[Document]) -> None:
-        """Compute idf from the run's references (tokenizing only; nothing is embedded here).
+    @property
+    def batch_documents(self) -> int:
+        """Documents per ``score`` call: large, so every text of a run is embedded once in
+        globally length-sorted batches, yet bounded, so memory stays flat and the cache is
+        written (and a killed run resumes) every ``chunk_documents`` documents."""
+        return self.chunk_documents
 
-        Embeddings live for one ``score`` call: the pipeline sends every system's candidates
-        for a batch of documents in one call, so each reference is embedded once per run while
-        memory stays bounded by the batch, never by the size of the reference set.
-        """
+    def prepare(self, documents: Sequence[Document]) -> None:
+        """Compute idf from the run's references (tokenizing only; nothing is embedded here)."""
         if self.idf:
             from bert_score.utils import get_idf_dict
 
@@ -112,7 +116,12 @@ class BERTScore(MetricBase):
 
     def score(self, *, candidates: Sequence[str], documents: Sequence[Document]) -> Scores:
         """P, R, F per candidate (max over its references); without ``prepare``, idf comes
-        from these documents' references."""
+        from these documents' references.
+
+        Each distinct reference is embedded once and kept for the call; distinct candidates
+        are embedded longest first in batches of about ``batch_tokens`` padded tokens,
+        matched against their references as each batch is done, and dropped.
+        """
         import torch
 
         if self.idf and "idf_dict" not in self._state:
@@ -122,17 +131,23 @@ class BERTScore(MetricBase):
             warnings.warn(
                 f"bertscore: {len(empty)} empty candidate(s) scored 0", MetricWarning, stacklevel=2
             )
-        live = sorted(set(range(len(candidates))) - set(empty))
-        pairs = [(i, ref) for i in live for ref in documents[i].references]
-        ref_stats: dict[str, Any] = {}
-        cand_stats: dict[str, Any] = {}
-        self._embed([ref for _, ref in pairs], ref_stats)
-        self._embed([candidates[i] for i in live], cand_stats)
-        prf = self._match([cand_stats[candidates[i]] for i, _ in pairs], [ref_stats[r] for _, r in pairs])
+        owners: dict[str, list[int]] = {}
+        for i, text in enumerate(candidates):
+            if text.strip():
+                owners.setdefault(text, []).append(i)
+        refs = self._embed_all(list(dict.fromkeys(r for idx in owners.values() for i in idx
+                                                  for r in documents[i].references)))
         best = torch.zeros(len(candidates), 3)
-        for i in live:
-            rows = [row for row, (j, _) in enumerate(pairs) if j == i]
-            best[i] = prf[rows].max(dim=0).values
+        for batch in self._batches(self._encode_texts(list(owners))):
+            stats = dict(zip((t for t, _ in batch), self._forward(batch), strict=True))
+            pairs = list(
+                dict.fromkeys((t, r) for t in stats for i in owners[t] for r in documents[i].references)
+            )
+            prf = dict(zip(pairs, self._match([stats[t] for t, _ in pairs], [refs[r] for _, r in pairs]),
+                           strict=True))
+            for text in stats:
+                for i in owners[text]:
+                    best[i] = torch.stack([prf[(text, r)] for r in documents[i].references]).max(dim=0).values
         if self.rescale:
             path = bm.baseline_file(self.model, self.lang, self.baseline)
             base = torch.tensor(bm.read_baseline(path, self.num_layers), dtype=torch.float32)
@@ -144,6 +159,12 @@ class BERTScore(MetricBase):
             "bertscore_r": best[:, 1].tolist(),
             "bertscore_f": best[:, 2].tolist(),
         }
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Copies (worker processes, Ray actors) carry options and idf, never a loaded model."""
+        state = dict(self.__dict__)
+        state["_state"] = {k: v for k, v in self._state.items() if k in ("idf_dict", "idf_key")}
+        return state
 
     def _tokenizer(self) -> Any:
         if "tokenizer" not in self._state:
@@ -173,22 +194,42 @@ class BERTScore(MetricBase):
         plain[tokenizer.cls_token_id] = 0
         return plain
 
-    def _embed(self, texts: Sequence[str], cache: dict[str, Any]) -> None:
-        """Embed texts not in ``cache`` yet, longest first, in batches; add ``text -> (emb, ids)``."""
-        from bert_score.utils import bert_encode, padding, sent_encode
+    def _encode_texts(self, texts: Sequence[str]) -> list[tuple[str, list[int]]]:
+        """``(text, token ids)`` by bert-score's ``sent_encode``, longest first."""
+        from bert_score.utils import sent_encode
 
-        todo = {t for t in texts if t not in cache}
-        if not todo:
-            return
         tokenizer = self._tokenizer()
+        return sorted(((t, sent_encode(tokenizer, t)) for t in texts), key=lambda x: -len(x[1]))
+
+    def _batches(self, encoded: list[tuple[str, list[int]]]) -> Iterator[list[tuple[str, list[int]]]]:
+        """Consecutive runs of length-sorted texts whose padded size fits ``batch_tokens``."""
+        batch: list[tuple[str, list[int]]] = []
+        for item in encoded:
+            if batch and (len(batch) + 1) * len(batch[0][1]) > self.batch_tokens:
+                yield batch
+                batch = []
+            batch.append(item)
+        if batch:
+            yield batch
+
+    def _forward(self, batch: list[tuple[str, list[int]]]) -> list[tuple[Any, list[int]]]:
+        """``(embedding, ids)`` per text of one batch: bert-score's ``padding``, then the forward
+        of its ``bert_encode`` (last kept layer) under ``inference_mode``."""
+        import torch
+        from bert_score.utils import padding
+
         model, device = self._encoder()
-        encoded = sorted(((t, sent_encode(tokenizer, t)) for t in todo), key=lambda x: -len(x[1]))
-        for start in range(0, len(encoded), self.batch_size):
-            batch = encoded[start : start + self.batch_size]
-            ids, lens, mask = padding([i for _, i in batch], tokenizer.pad_token_id)
-            out = bert_encode(model, ids.to(device), attention_mask=mask.to(device)).float().cpu()
-            for row, (text, token_ids) in enumerate(batch):
-                cache[text] = (out[row, : int(lens[row])], token_ids)
+        ids, lens, mask = padding([i for _, i in batch], self._tokenizer().pad_token_id)
+        with torch.inference_mode():
+            out = model(ids.to(device), attention_mask=mask.to(device))[0].float().cpu()
+        return [(out[row, : int(lens[row])], token_ids) for row, (_, token_ids) in enumerate(batch)]
+
+    def _embed_all(self, texts: Sequence[str]) -> dict[str, tuple[Any, list[int]]]:
+        """``text -> (embedding, ids)`` for every text, embedded in length-sorted batches."""
+        out: dict[str, tuple[Any, list[int]]] = {}
+        for batch in self._batches(self._encode_texts(texts)):
+            out.update(zip((t for t, _ in batch), self._forward(batch), strict=True))
+        return out
 
     def _match(self, candidates: list[Any], references: list[Any]) -> Any:
         """``(n, 3)`` tensor of P, R, F for aligned ``(emb, ids)`` pairs, by bert-score's matching."""
@@ -197,9 +238,10 @@ class BERTScore(MetricBase):
 
         idf_dict = self._idf_dict()
         rows = []
-        for start in range(0, len(candidates), self.batch_size):
-            refs = _pad(references[start : start + self.batch_size], idf_dict)
-            hyps = _pad(candidates[start : start + self.batch_size], idf_dict)
+        step = 64
+        for start in range(0, len(candidates), step):
+            refs = _pad(references[start : start + step], idf_dict)
+            hyps = _pad(candidates[start : start + step], idf_dict)
             with torch.no_grad():
                 p, r, f = greedy_cos_idf(*refs, *hyps)
             rows.append(torch.stack((p, r, f), dim=-1).cpu())

@@ -76,7 +76,18 @@ def cached_encoder(path: str, num_layers: int, device: str, dtype: str) -> Any:
     import torch
 
     model = load_encoder(path, num_layers).to(device)
-    return model.to(torch.bfloat16) if dtype == "bf16" else model
+    if dtype == "bf16":
+        return model.to(torch.bfloat16)
+    if dtype == "int8":  # dynamic quantization of the linear layers (CPU kernels only)
+        if device != "cpu":
+            raise ConfigError(f"bertscore: dtype=int8 runs on the CPU only, not {device!r}")
+        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+    return model
+
+
+def encoders_loaded() -> int:
+    """How many encoders this process has loaded (a model loads once per process and setting)."""
+    return cached_encoder.cache_info().misses
 
 
 @lru_cache(maxsize=4)

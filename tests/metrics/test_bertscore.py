@@ -100,26 +100,29 @@ def test_model_path_names_never_pick_the_wrong_class(
     assert np.abs(got - expected).max() <= TOLERANCE
 
 
-def test_each_reference_is_embedded_once_for_all_systems(
+def test_every_distinct_text_is_embedded_once_for_all_systems(
     pairs: list[tuple[str, Document]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The pipeline sends every system's candidates for a batch in one call."""
+    """One call with every system's candidates embeds each reference and each distinct
+    candidate (a summary two systems share counts once) exactly once."""
     docs = [d for _, d in pairs[:24]]
     systems = [[f"{c} {system}" for c, _ in pairs[:24]] for system in range(3)]
-    metric = BERTScore(layer=1)
+    systems.append(list(systems[0]))  # a fourth system that writes what the first does
+    metric = BERTScore(layer=1, batch_tokens=2048)
     metric.prepare(docs)
     separate = [metric.score(candidates=s, documents=docs)["bertscore_f"] for s in systems]
     embedded: list[str] = []
-    original = BERTScore._embed
+    original = BERTScore._forward
 
-    def counting(self: BERTScore, texts: list[str], cache: dict) -> None:
-        embedded.extend(t for t in dict.fromkeys(texts) if t not in cache)
-        original(self, texts, cache)
+    def counting(self: BERTScore, batch: list[tuple[str, list[int]]]) -> list:
+        embedded.extend(t for t, _ in batch)
+        return original(self, batch)
 
-    monkeypatch.setattr(BERTScore, "_embed", counting)
-    joint = metric.score(candidates=[c for s in systems for c in s], documents=docs * 3)["bertscore_f"]
+    monkeypatch.setattr(BERTScore, "_forward", counting)
+    joint = metric.score(candidates=[c for s in systems for c in s], documents=docs * 4)["bertscore_f"]
     refs = {r for d in docs for r in d.references}
-    assert sum(text in refs for text in embedded) == len(refs)
+    distinct = refs | {c for s in systems for c in s}
+    assert sorted(embedded) == sorted(distinct)
     assert np.abs(np.array(joint) - np.array([v for s in separate for v in s])).max() <= 1e-6
 
 

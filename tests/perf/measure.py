@@ -64,8 +64,8 @@ def measure_cli(
     args: list[str], env: dict[str, str] | None = None, python: tuple[str, ...] = ("-m", "benchmark")
 ) -> dict[str, Any]:
     """Run ``python -m benchmark ARGS`` (or ``python PYTHON ARGS``): wall time, CPU time (user +
-    system, the process and the workers it waited for), peak RSS of the process tree and of the
-    main process."""
+    system of the process and the children it waited for), peak RSS of the process tree and
+    of the main process."""
     full_env = {**os.environ, "HF_HUB_OFFLINE": "1", **(env or {})}
     start = time.perf_counter()
     popen = subprocess.Popen([sys.executable, *python, *args], cwd=ROOT, env=full_env,
