@@ -108,6 +108,9 @@ def run(
         bootstrap=bootstrap,
         fail_under=tuple(fail_under or ()),
     )
+    from benchmark.cli.preflight import preflight_run
+
+    preflight_run(cfg)
     with RichProgress() as progress:
         results = run_pipeline(cfg, progress=progress)
     out_dir = Path(cfg.output) if cfg.output else Path("reports") / results.metadata.run_id
