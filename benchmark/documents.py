@@ -229,7 +229,8 @@ def read_delimited(path: Path, fields: FieldMap, problems: list[str], delimiter:
         except StopIteration:
             break
         except csv.Error as exc:
-            problems.append(f"{path}:{reader.line_num}: bad {'TSV' if delimiter == chr(9) else 'CSV'} ({exc})")
+            kind = "TSV" if delimiter == "\t" else "CSV"
+            problems.append(f"{path}:{reader.line_num}: bad {kind} ({exc})")
             break
         lineno = reader.line_num
         where = f"{path}:{lineno}"

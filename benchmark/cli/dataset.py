@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from benchmark.cli.console import console, handle_errors
+from benchmark.cli.console import cell, console, handle_errors, say
 from benchmark.cli.options import IdFieldOpt, RefFieldOpt, TextFieldOpt
 
 dataset_app = typer.Typer(
@@ -33,7 +33,7 @@ def dataset_validate(
     from benchmark.documents import load_reference_set
 
     refset = load_reference_set(file, text_field=text_field, ref_field=ref_field, id_field=id_field)
-    console.print(f"ok: {len(refset)} documents, fingerprint {refset.fingerprint}")
+    say(f"ok: {len(refset)} documents, fingerprint {refset.fingerprint}")
 
 
 @dataset_app.command("stats")
@@ -52,7 +52,7 @@ def dataset_stats(
     from benchmark.ingest import reference_set_stats
 
     refset = load_reference_set(file, text_field=text_field, ref_field=ref_field, id_field=id_field)
-    table = Table(title=f"{refset.name} ({refset.fingerprint})")
+    table = Table(title=cell(f"{refset.name} ({refset.fingerprint})"))
     for col in ("statistic", "mean", "min", "max"):
         table.add_column(col, justify="right" if col != "statistic" else "left")
     for name, values in reference_set_stats(refset).items():
@@ -83,8 +83,10 @@ def dataset_build(
     from benchmark.atomic import atomic_write_text
     from benchmark.documents import write_jsonl_documents
     from benchmark.ingest import build_documents
+    from benchmark.outputs import check_output_file
 
+    check_output_file(output)
     docs = build_documents(raw, references_csv=references, clean=not keep_boilerplate)
     atomic_write_text(output, write_jsonl_documents(docs))
-    console.print(f"wrote {len(docs)} documents to {output}")
+    say(f"wrote {len(docs)} documents to {output}")
 

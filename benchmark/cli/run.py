@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, cast
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from benchmark.cli.console import RichProgress, console, handle_errors
+from benchmark.cli.console import RichProgress, cell, console, handle_errors, say
 from benchmark.cli.options import DatasetOpt, IdFieldOpt, PluginOpt, RefFieldOpt, TextFieldOpt
 
 
@@ -117,7 +117,7 @@ def run(
     written = write_reports(results, out_dir, cfg.formats)
     _print_leaderboard(results)
     for kind, path in written.items():
-        console.print(f"wrote {kind:<4} {path}")
+        say(f"wrote {kind:<4} {path}")
     if cfg.fail_under:
         from benchmark.stats.gate import check_fail_under
 
@@ -125,24 +125,12 @@ def run(
 
 
 def _print_leaderboard(results: object) -> None:
-    from benchmark.reports.markdown import fmt_score
+    from benchmark.cli.tables import leaderboard
     from benchmark.results import Results
+    from benchmark.stats.analysis import analyze
 
     assert isinstance(results, Results)
-    means = results.means()
-    table = Table(title=f"{results.metadata.dataset.name}: mean scores (fractions ×100)")
-    table.add_column("system")
-    columns = results.headline_columns
-    for col in columns:
-        table.add_column(col, justify="right")
-    table.add_column("failed", justify="right")
-    for system in means.index:
-        table.add_row(
-            system,
-            *[fmt_score(cast(float, means.at[system, c]), results.scale(c)) for c in columns],
-            str(results.metadata.failed(str(system))),
-        )
-    console.print(table)
+    console.print(leaderboard(results, analyze(results) if len(results.scores) else None))
 
 
 @handle_errors
@@ -161,6 +149,7 @@ def summarize(
     from benchmark.errors import InputError
     from benchmark.ingest import clean_article
     from benchmark.pipeline import summarize_batch
+    from benchmark.safe_text import looks_binary, printable
 
     load_plugins(list(plugin or ()))
     if file == "-":
@@ -169,7 +158,13 @@ def summarize(
         path = Path(file)
         if not path.is_file():
             raise InputError(f"article file not found: {path}")
-        text, suffix = path.read_text(encoding="utf-8", errors="replace"), path.suffix.lower()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read {path}: {exc.strerror}") from None
+        if looks_binary(data):
+            raise InputError(f"{path} is not a text file (binary data); give a .txt, .md or .html article")
+        text, suffix = data.decode("utf-8", errors="replace"), path.suffix.lower()
     article = clean_article(text, suffix=suffix) if not raw else None
     body = article.text if article else text
     if not body.strip():
@@ -184,7 +179,7 @@ def summarize(
     ((summary, error, _),) = summarize_batch(system.summarizer, [doc])
     if summary is None:
         raise InputError(f"summarizer {system.label!r} failed: {error}")
-    typer.echo(summary)
+    typer.echo(printable(summary))
 
 
 @handle_errors
@@ -202,6 +197,6 @@ def list_components(plugin: PluginOpt = None) -> None:
         for col in ("name", "options (default)", "from"):
             table.add_column(col, overflow="fold")
         for name, options, origin in component_rows(registry):
-            table.add_row(name, options, origin)
+            table.add_row(cell(name), cell(options), cell(origin))
         console.print(table)
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from rich.table import Table
+from rich.text import Text
 
 from benchmark.reports.format import fmt_ci, fmt_delta, fmt_p, fmt_score
+from benchmark.safe_text import printable
 from benchmark.stats.compare import Comparison
 
 
@@ -12,11 +14,15 @@ def comparison_table(comparison: Comparison) -> Table:
     """Per system and metric: base, new, change with CI, adjusted p and a verdict."""
     level = f"{100 * comparison.options.level:g}%"
     table = Table(
-        title=f"{comparison.new_run} vs {comparison.base_run}: change ×100 on "
-        f"{comparison.shared_documents} shared documents"
+        title=Text(
+            f"{printable(comparison.new_run)} vs {printable(comparison.base_run)}: change ×100 on "
+            f"{comparison.shared_documents} shared documents"
+        )
     )
     for col in ("system", "metric", "base", "new", "change", f"{level} CI", "p (Holm)", "verdict"):
-        table.add_column(col, justify="left" if col in ("system", "metric", "verdict") else "right")
+        table.add_column(
+            col, justify="left" if col in ("system", "metric", "verdict") else "right", overflow="fold"
+        )
     for c in comparison.changes:
         if c.regression:
             verdict = "[bold red]regression[/]"
@@ -26,8 +32,8 @@ def comparison_table(comparison: Comparison) -> Table:
             verdict = "n.s."
         diff = c.test.diff
         table.add_row(
-            c.system,
-            c.metric,
+            Text(printable(c.system)),
+            Text(printable(c.metric)),
             fmt_score(c.base_mean, c.scale),
             fmt_score(c.new_mean, c.scale),
             fmt_delta(diff.mean, c.scale),
