@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
 
+from benchmark.errors import InputError
 from benchmark.hashing import sha256_text
 
 SCHEMA = """
@@ -50,6 +51,23 @@ def default_cache_path() -> Path:
     return base / "sumbench" / "cache.sqlite"
 
 
+def unusable_cache(path: Path | None, exc: BaseException) -> InputError:
+    """The error for a cache file SQLite cannot use (not a database, corrupt, unwritable)."""
+    return InputError(
+        f"cache {path} cannot be used ({exc}); delete it to start a fresh cache, "
+        "or run with --no-cache (or --cache OTHER_FILE)"
+    )
+
+
+def _valid_columns(values: object) -> bool:
+    return (
+        isinstance(values, dict)
+        and bool(values)
+        and all(isinstance(k, str) and isinstance(v, int | float) and not isinstance(v, bool)
+                for k, v in values.items())
+    )
+
+
 def candidate_key(candidate: str) -> str:
     return sha256_text(candidate)[:32]
 
@@ -64,15 +82,22 @@ class Cache:
     def __init__(self, path: str | Path | None) -> None:
         """Open (creating) the cache at ``path``; ``None`` keeps it in memory only."""
         self.path = Path(path) if path is not None else None
-        if self.path is not None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(self.path) if self.path else ":memory:", timeout=60.0)
-        self._db.execute("PRAGMA busy_timeout = 60000")
-        if self.path is not None:
-            self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.execute("PRAGMA synchronous = NORMAL")
-        with self._db:
-            self._db.executescript(SCHEMA)
+        if self.path is not None and self.path.exists() and not self.path.is_file():
+            raise InputError(f"cache {self.path} is not a file; give a file path with --cache, or --no-cache")
+        try:
+            if self.path is not None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(self.path) if self.path else ":memory:", timeout=60.0)
+            self._db.execute("PRAGMA busy_timeout = 60000")
+            if self.path is not None:
+                self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            with self._db:
+                self._db.executescript(SCHEMA)
+            self._db.execute("SELECT COUNT(*) FROM summaries").fetchone()
+        except (sqlite3.Error, OSError) as exc:
+            raise unusable_cache(self.path, exc) from None
+        self.bad_rows = 0
 
     def __enter__(self) -> Cache:
         return self
@@ -95,7 +120,11 @@ class Cache:
                 f"WHERE summarizer = ? AND document IN ({marks})",
                 [summarizer, *chunk],
             )
-            found.update({doc: (summary, seconds) for doc, summary, seconds in rows})
+            for doc, summary, seconds in rows:
+                if isinstance(summary, str) and isinstance(seconds, int | float):
+                    found[doc] = (summary, float(seconds))
+                else:
+                    self.bad_rows += 1
         return found
 
     def put_summaries(self, summarizer: str, items: Iterable[tuple[str, str, float]]) -> None:
@@ -123,8 +152,16 @@ class Cache:
                 [key, *chunk],
             )
             for cand, doc, values in rows:
-                if (cand, doc) in wanted:
-                    found[wanted[(cand, doc)]] = json.loads(values)
+                if (cand, doc) not in wanted:
+                    continue
+                try:
+                    parsed = json.loads(values)
+                except (TypeError, ValueError, RecursionError):
+                    parsed = None
+                if _valid_columns(parsed):
+                    found[wanted[(cand, doc)]] = parsed
+                else:
+                    self.bad_rows += 1
         return found
 
     def put_scores(self, signature: str, items: Iterable[tuple[str, str, dict[str, float]]]) -> None:

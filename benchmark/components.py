@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from benchmark.documents import ReferenceSet
@@ -83,8 +84,12 @@ def _conforming(component: Any, protocol: type, base: str) -> Any:
     return component
 
 
-def load_plugins(refs: Sequence[str]) -> None:
-    """Load each ``--plugin`` into whichever registries it has components for."""
+def load_plugins(refs: Sequence[str]) -> list[tuple[str, list[str]]]:
+    """Load each ``--plugin`` into whichever registries it has components for.
+
+    Returns ``(plugin, component names)`` per plugin, a file given as its resolved path.
+    """
+    loaded = []
     for ref in refs:
         found = SUMMARIZERS.load_plugin(ref) + METRICS.load_plugin(ref)
         if not found:
@@ -92,6 +97,9 @@ def load_plugins(refs: Sequence[str]) -> None:
                 f"plugin {ref!r} defines no summarizer (a class with name and summarize()) "
                 "and no metric (a class with name, signature() and score())"
             )
+        is_file = ref.endswith(".py") or Path(ref).is_file()
+        loaded.append((str(Path(ref).resolve()) if is_file else ref, found))
+    return loaded
 
 
 def build_systems(specs: Sequence[str], seed: int | None = None) -> list[System]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,6 +59,8 @@ class RunConfig:
             raise ConfigError(f"workers must be at least 1, got {self.workers}")
         if self.limit is not None and self.limit < 1:
             raise ConfigError(f"limit must be at least 1, got {self.limit}")
+        if self.seed < 0:
+            raise ConfigError(f"seed must be a non-negative integer, got {self.seed}")
         if self.bootstrap < 0:
             raise ConfigError(f"bootstrap must be >= 0, got {self.bootstrap}")
         if self.ray_gpus < 0:
@@ -83,32 +84,11 @@ _TUPLE_FIELDS = {"summarizers", "metrics", "plugins", "fail_under", "formats"}
 
 
 def load_toml(path: str | Path) -> dict[str, Any]:
-    """Read a ``sumbench.toml``; keys are RunConfig fields (top level or under ``[run]``)."""
+    """Read a ``sumbench.toml``; keys are RunConfig fields or flag names (top level or under ``[run]``)."""
+    from benchmark.config_check import check_toml, read_toml
+
     file = Path(path)
-    try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"config file not found: {file}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{file}: invalid TOML: {exc}") from None
-    data = {**{k: v for k, v in data.items() if k != "run"}, **data.get("run", {})}
-    known = {f.name for f in dataclasses.fields(RunConfig)}
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise ConfigError(f"{file}: unknown key(s) {unknown}; known: {sorted(known)}")
-    for key in _TUPLE_FIELDS & set(data):
-        value = data[key]
-        if isinstance(value, dict):  # fail_under = {rouge1_f = 0.3}
-            value = [f"{k}={v}" for k, v in value.items()]
-        if isinstance(value, str):
-            value = [value]
-        data[key] = tuple(str(v) for v in value)
-    base = file.parent
-    for key in ("dataset", "output", "cache"):
-        if isinstance(data.get(key), str) and not data[key].startswith("hf:"):
-            candidate = base / data[key]
-            data[key] = str(candidate) if not Path(data[key]).is_absolute() else data[key]
-    return data
+    return check_toml(read_toml(file), file)
 
 
 def build_config(file: str | Path | None = None, **overrides: Any) -> RunConfig:

@@ -114,10 +114,13 @@ def _as_references(value: Any) -> list[str]:
             except json.JSONDecodeError:
                 parsed = None
             if isinstance(parsed, list):
-                return [str(v) for v in parsed if isinstance(v, str) and v.strip()]
+                return _as_references(parsed)
         return [value] if stripped else []
     if isinstance(value, Sequence):
-        return [str(v) for v in value if isinstance(v, str) and v.strip()]
+        bad = [v for v in value if not isinstance(v, str)]
+        if bad:
+            raise ValueError(f"references must be strings; got {type(bad[0]).__name__} {bad[0]!r:.40}")
+        return [v for v in value if v.strip()]
     return []
 
 
@@ -132,11 +135,15 @@ def record_to_document(
     before = len(problems)
     _, text = _pick(record, fields.text, TEXT_FIELDS)
     ref_names = fields.references.split(",") if fields.references else None
-    if ref_names and len(ref_names) > 1:
-        refs = [r for name in ref_names for r in _as_references(record.get(name))]
-    else:
-        _, raw_refs = _pick(record, ref_names[0] if ref_names else None, REFERENCE_FIELDS)
-        refs = _as_references(raw_refs)
+    try:
+        if ref_names and len(ref_names) > 1:
+            refs = [r for name in ref_names for r in _as_references(record.get(name))]
+        else:
+            _, raw_refs = _pick(record, ref_names[0] if ref_names else None, REFERENCE_FIELDS)
+            refs = _as_references(raw_refs)
+    except ValueError as exc:
+        problems.append(f"{where}: {exc}")
+        return None
     _, raw_id = _pick(record, fields.id, ID_FIELDS)
     textless = fields.text is None and not any(name in record for name in TEXT_FIELDS)
     if textless:
@@ -196,10 +203,30 @@ def iter_jsonl(path: Path, problems: list[str]) -> Iterator[Record]:
         except json.JSONDecodeError as exc:
             problems.append(f"{where}: bad JSON ({exc.msg} at column {exc.colno})")
             continue
+        except RecursionError:
+            problems.append(f"{where}: bad JSON (nested too deeply)")
+            continue
+        if _has_surrogate(line, record):
+            problems.append(f"{where}: lone surrogate escape (such as \\ud800): not valid Unicode text")
+            continue
         if not isinstance(record, dict):
             problems.append(f"{where}: expected a JSON object, got {type(record).__name__}")
             continue
         yield where, lineno, record
+
+
+def _has_surrogate(line: str, record: object) -> bool:
+    """True when a parsed record holds a lone surrogate (a ``\\ud800`` escape), which no file can store."""
+    if "\\u" not in line.lower():
+        return False
+    try:
+        json.dumps(record, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+CSV_FIELD_LIMIT = 1 << 30  # csv's default (131,072 characters) is shorter than many articles
 
 
 def iter_delimited(path: Path, problems: list[str], delimiter: str) -> Iterator[Record]:
@@ -210,8 +237,18 @@ def iter_delimited(path: Path, problems: list[str], delimiter: str) -> Iterator[
         lineno = path.read_bytes()[: exc.start].count(b"\n") + 1
         problems.append(f"{path}:{lineno}: undecodable bytes (not UTF-8)")
         return
+    csv.field_size_limit(CSV_FIELD_LIMIT)
     reader = csv.DictReader(io.StringIO(content, newline=""), delimiter=delimiter)
-    for row in reader:
+    rows = iter(reader)
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            kind = "TSV" if delimiter == "\t" else "CSV"
+            problems.append(f"{path}:{reader.line_num}: bad {kind} ({exc})")
+            break
         lineno = reader.line_num
         where = f"{path}:{lineno}"
         if None in row:

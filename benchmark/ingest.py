@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import glob
 import re
 import statistics
 from collections.abc import Sequence
@@ -22,17 +23,34 @@ CHROME_LINES = re.compile(
     r"follow us|comments?|\d+ comments?)$",
     re.IGNORECASE,
 )
+_SHARE_WORDS = r"(facebook|twitter|x|linkedin|whatsapp|reddit|email|e-mail|copy link|print|share)"
+# "Share this article: Facebook Twitter Email", "Facebook | Twitter | Email"
+SHARE_BAR = re.compile(
+    rf"^(share( this( article| story| page)?)?\s*:?\s*)?{_SHARE_WORDS}([\s|·•,/]+{_SHARE_WORDS})*\s*$",
+    re.IGNORECASE,
+)
+# "By Jane Doe", "By Jane Doe and John Roe, Staff Reporters", "By Jane Doe | 3 May 2024"
+BYLINE = re.compile(r"^[Bb][Yy]\s+[A-Z][\w.'’-]*(\s+(?:[A-Z][\w.'’-]*|and|&)){0,5}\s*([,|·•–-].{0,80})?$")
 # From the first of these on, the page lists other articles: everything after it goes.
-TRAILER_LINES = re.compile(r"^(previous article|next article|related articles|more stories|read next)$", re.I)
-CITATION = re.compile(r"\s*\[(citation|source|cite)s?:[^\]]*\]", re.IGNORECASE)
+TRAILER_LINES = re.compile(
+    r"^((previous article|next article|related articles|more stories|read next)\s*:?|"
+    r"(read more|next article|previous article|read next|more stories)\s*:.{0,300})$",
+    re.I,
+)
+CITATION = re.compile(r"\[(?:citation|source|cite)s?:[^\[\]\n]*\]", re.IGNORECASE)
+# Every pattern runs in linear time on any input: the repeated parts cannot cross their own
+# delimiters, so a failed match never rescans what the next start scans again.
 MARKDOWN_MARKUP = [
-    (re.compile(r"^\s{0,3}#{1,6}\s*", re.M), ""),
-    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),
-    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),
-    (re.compile(r"(\*\*|__)(.+?)\1"), r"\2"),
-    (re.compile(r"(?<!\w)[*_](.+?)[*_](?!\w)"), r"\1"),
-    (re.compile(r"^\s*>\s?", re.M), ""),
+    (re.compile(r"^[ \t]{0,3}#{1,6}[ \t]*", re.M), ""),
+    (re.compile(r"!\[[^\[\]\n]*\]\([^()\n]*\)"), ""),
+    (re.compile(r"\[([^\[\]\n]+)\]\([^()\n]*\)"), r"\1"),
+    (re.compile(r"\*\*([^*\n]+)\*\*"), r"\1"),
+    (re.compile(r"__([^_\n]+)__"), r"\1"),
+    (re.compile(r"(?<!\w)\*([^*\n]+)\*(?!\w)"), r"\1"),
+    (re.compile(r"(?<!\w)_([^_\n]+)_(?!\w)"), r"\1"),
+    (re.compile(r"^[ \t]*>[ \t]?", re.M), ""),
 ]
+SIDECAR = re.compile(r"\.ref\d*\.txt$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,10 +100,10 @@ class _HTMLText(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._in_title:
             return
-        if self._skip:
-            return
         if self._in_h1 and self.title is None and data.strip():
             self.title = " ".join(data.split())
+        if self._skip:
+            return
         self.parts.append(data)
 
 
@@ -116,7 +134,7 @@ def clean_article(raw: str, suffix: str = ".txt") -> Article:
         bare = line.strip()
         if TRAILER_LINES.match(bare):
             break
-        if CHROME_LINES.match(bare):
+        if CHROME_LINES.match(bare) or (len(bare) <= 200 and (SHARE_BAR.match(bare) or BYLINE.match(bare))):
             kept.append("")
             continue
         kept.append(CITATION.sub("", line).rstrip())
@@ -132,19 +150,29 @@ def clean_article(raw: str, suffix: str = ".txt") -> Article:
 
 def _sidecar_references(path: Path) -> list[str]:
     stem = path.name[: -len(path.suffix)] if path.suffix else path.name
-    files = sorted(path.parent.glob(f"{stem}.ref*.txt"))
-    return [f.read_text(encoding="utf-8").strip() for f in files if f.read_text(encoding="utf-8").strip()]
+    files = sorted(path.parent.glob(f"{glob.escape(stem)}.ref*.txt"))
+    texts = [f.read_text(encoding="utf-8", errors="replace").strip() for f in files if SIDECAR.search(f.name)]
+    return [t for t in texts if t]
 
 
 def _csv_references(path: Path) -> dict[str, list[str]]:
+    if not path.is_file():
+        raise InputError(f"references CSV not found: {path}" + (" (a directory)" if path.is_dir() else ""))
     refs: dict[str, list[str]] = {}
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if not reader.fieldnames or not {"id", "reference"} <= set(reader.fieldnames):
-            raise InputError(f"{path}:1: references CSV needs the columns id,reference")
-        for row in reader:
-            if row["reference"] and row["reference"].strip():
-                refs.setdefault(row["id"].strip(), []).append(row["reference"].strip())
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            if not reader.fieldnames or not {"id", "reference"} <= set(reader.fieldnames):
+                raise InputError(f"{path}:1: references CSV needs the columns id,reference")
+            for row in reader:
+                if None in row or row["id"] is None or row["reference"] is None:
+                    raise InputError(f"{path}:{reader.line_num}: a row needs exactly the cells id,reference")
+                if row["reference"].strip():
+                    refs.setdefault(row["id"].strip(), []).append(row["reference"].strip())
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: undecodable bytes (not UTF-8)") from None
+    except csv.Error as exc:
+        raise InputError(f"{path}:{reader.line_num}: bad CSV ({exc})") from None
     return refs
 
 
@@ -156,6 +184,8 @@ def build_documents(
     problems: list[str] = []
     docs: list[Document] = []
     for path in files:
+        if table is None and SIDECAR.search(path.name):
+            continue  # a reference sidecar (NAME.ref1.txt) matched by the same glob as the articles
         if not path.is_file():
             problems.append(f"{path}: no such file")
             continue

@@ -212,6 +212,8 @@ def run(
             score_rows.extend(score_systems(metric_run, per_system, docs, ctx))
             ctx.stats.timings[f"score:{metric_run.name}"] = time.perf_counter() - t
     stats = ctx.stats
+    if cache.bad_rows:
+        stats.warn(f"{cache.bad_rows} unreadable cache row(s) were recomputed")
     stats.timings["total"] = time.perf_counter() - t0
     for message in stats.warnings:
         ctx.progress.note(f"warning: {message}")

@@ -11,6 +11,7 @@ import difflib
 import importlib
 import importlib.util
 import inspect
+import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -112,6 +113,8 @@ class Registry(Generic[T]):
             attr = None
         else:
             module_name, _, attr = ref.partition(":")
+            if os.getcwd() not in sys.path and "" not in sys.path:
+                sys.path.insert(0, os.getcwd())  # as `python -m` does: a module beside you imports
             try:
                 module = importlib.import_module(module_name)
             except ImportError as exc:

@@ -167,6 +167,8 @@ def load_results(path: str | Path) -> Results:
         raise InputError(f"results file not found: {file}") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"{file}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+    except (UnicodeDecodeError, RecursionError, OSError) as exc:
+        raise InputError(f"{file}: cannot read a results file ({exc.__class__.__name__}: {exc})") from None
     if not isinstance(payload, dict) or payload.get("schema") != SCHEMA_NAME:
         raise InputError(f"{file}: not a sumbench results file (missing schema {SCHEMA_NAME!r})")
     version = payload.get("schema_version")
@@ -174,6 +176,9 @@ def load_results(path: str | Path) -> Results:
         raise InputError(
             f"{file}: results schema version {version} is not supported (expected {SCHEMA_VERSION})"
         )
+    from benchmark.results_check import check_results_payload
+
+    check_results_payload(payload, file)
     summaries = pd.DataFrame(payload.get("summaries", []), columns=SUMMARY_COLUMNS)
     scores = pd.DataFrame(payload.get("scores", []), columns=JSON_SCORE_COLUMNS)
     scores = scores.rename(columns={"metric": "column"})

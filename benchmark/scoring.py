@@ -85,7 +85,14 @@ def score_pairs(run: MetricRun, pairs: Sequence[Pair], ctx: RunContext) -> list[
     metric, name = run.metric, run.name
     signature = metric.signature()
     keys = [(p.candidate, p.document.fingerprint) for p in pairs]
+    unreadable = ctx.cache.bad_rows
     cached = ctx.cache.get_scores(signature, keys)
+    expected = set(metric.columns())
+    incomplete = [key for key, values in cached.items() if not expected <= set(values)]
+    for key in incomplete:
+        del cached[key]
+    if incomplete or ctx.cache.bad_rows > unreadable:
+        ctx.stats.warn(f"{name}: unreadable cached scores found; recomputed them")
     groups = list(dict.fromkeys(p.group for p in pairs))
     for group in groups:
         total = sum(p.group == group for p in pairs)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from benchmark.cli.console import console, handle_errors
+from benchmark.cli.console import cell, console, handle_errors, say
 from benchmark.cli.options import IdFieldOpt, RefFieldOpt, TextFieldOpt
 
 dataset_app = typer.Typer(
@@ -34,7 +34,7 @@ def dataset_validate(
 
     refset = load_reference_set(file, text_field=text_field, ref_field=ref_field, id_field=id_field)
     note = "" if refset.has_text else " (references only, no article text)"
-    console.print(f"ok: {len(refset)} documents{note}, fingerprint {refset.fingerprint}")
+    say(f"ok: {len(refset)} documents{note}, fingerprint {refset.fingerprint}")
 
 
 @dataset_app.command("stats")
@@ -53,7 +53,7 @@ def dataset_stats(
     from benchmark.ingest import reference_set_stats
 
     refset = load_reference_set(file, text_field=text_field, ref_field=ref_field, id_field=id_field)
-    table = Table(title=f"{refset.name} ({refset.fingerprint})")
+    table = Table(title=cell(f"{refset.name} ({refset.fingerprint})"))
     for col in ("statistic", "mean", "min", "max"):
         table.add_column(col, justify="right" if col != "statistic" else "left")
     for name, values in reference_set_stats(refset).items():
@@ -84,8 +84,10 @@ def dataset_build(
     from benchmark.atomic import atomic_write_text
     from benchmark.documents import write_jsonl_documents
     from benchmark.ingest import build_documents
+    from benchmark.outputs import check_output_file
 
+    check_output_file(output)
     docs = build_documents(raw, references_csv=references, clean=not keep_boilerplate)
     atomic_write_text(output, write_jsonl_documents(docs))
-    console.print(f"wrote {len(docs)} documents to {output}")
+    say(f"wrote {len(docs)} documents to {output}")
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from benchmark.cli.console import console, handle_errors
+from benchmark.cli.console import cell, console, handle_errors, say
 from benchmark.cli.options import PluginOpt, RefFieldOpt, TextFieldOpt
 
 
@@ -119,12 +119,12 @@ def meta_eval(
     for col in header:
         table.add_column(col, justify="left" if col in ("metric", "human", "level") else "right")
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*(cell(c) for c in row))
     console.print(table)
     _print_extras(result, bootstrap)
     if json_out:
         atomic_write_text(json_out, json.dumps(result.to_dict(), indent=1, allow_nan=False) + "\n")
-        console.print(f"wrote json {json_out}")
+        say(f"wrote json {json_out}")
 
 
 

@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from benchmark.cli.console import console, handle_errors
+from benchmark.cli.console import console, handle_errors, say
+from benchmark.safe_text import printable
 
 
 @handle_errors
@@ -32,7 +33,7 @@ def report(
     target = output or (results_file if results_file.is_dir() else results_file.parent)
     formats = tuple(fmt) if fmt else tuple(f for f in ALL_FORMATS if f not in ("json", "csv"))
     for kind, path in write_reports(results, target, formats).items():
-        console.print(f"wrote {kind:<4} {path}")
+        say(f"wrote {kind:<4} {path}")
 
 
 @handle_errors
@@ -103,14 +104,14 @@ def compare(
         options=options_for(new_results, resamples=bootstrap, seed=seed),
     )
     for warning in comparison.warnings:
-        err_console.print(f"warning: {warning}", style="yellow", highlight=False, markup=False)
+        err_console.print(f"warning: {printable(warning)}", style="yellow", highlight=False, markup=False)
     console.print(comparison_table(comparison))
     if markdown:
         atomic_write_text(markdown, render_markdown(new_results, analyze(new_results), comparison))
-        console.print(f"wrote md   {markdown}")
+        say(f"wrote md   {markdown}")
     if json_out:
         atomic_write_text(json_out, json.dumps(comparison.to_dict(), indent=1, allow_nan=False) + "\n")
-        console.print(f"wrote json {json_out}")
+        say(f"wrote json {json_out}")
     if max_drop:
         check_max_drop(comparison, list(max_drop), require_significant=require_significant)
 

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from benchmark.cli.console import RichProgress, console, handle_errors
+from benchmark.cli.console import RichProgress, cell, console, handle_errors, say
 from benchmark.cli.options import DatasetOpt, IdFieldOpt, PluginOpt, RefFieldOpt, TextFieldOpt
 
 
@@ -106,10 +106,10 @@ def run(
 
     Example: sumbench run -s lead -s predictions:path=bart.jsonl -m rouge (summaries from a file)
     """
+    from benchmark.cli.tables import print_leaderboard
     from benchmark.config import build_config
     from benchmark.pipeline import run as run_pipeline
     from benchmark.reports import write_reports
-    from benchmark.reports.terminal import leaderboard_table
 
     cfg = build_config(
         config,
@@ -135,13 +135,16 @@ def run(
         formats=tuple(report_format or ()),
         embed_documents=True if embed_documents else None,
     )
+    from benchmark.cli.preflight import preflight_run
+
+    preflight_run(cfg)
     with RichProgress() as progress:
         results = run_pipeline(cfg, progress=progress)
     out_dir = Path(cfg.output) if cfg.output else Path("reports") / results.metadata.run_id
     written = write_reports(results, out_dir, cfg.formats)
-    console.print(leaderboard_table(results))
+    print_leaderboard(results)
     for kind, path in written.items():
-        console.print(f"wrote {kind:<4} {path}")
+        say(f"wrote {kind:<4} {path}")
     if cfg.fail_under:
         from benchmark.stats.gate import check_fail_under
 
@@ -164,6 +167,7 @@ def summarize(
     from benchmark.errors import InputError
     from benchmark.ingest import clean_article
     from benchmark.pipeline import summarize_batch
+    from benchmark.safe_text import looks_binary, printable
 
     load_plugins(list(plugin or ()))
     if file == "-":
@@ -172,7 +176,13 @@ def summarize(
         path = Path(file)
         if not path.is_file():
             raise InputError(f"article file not found: {path}")
-        text, suffix = path.read_text(encoding="utf-8", errors="replace"), path.suffix.lower()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read {path}: {exc.strerror}") from None
+        if looks_binary(data):
+            raise InputError(f"{path} is not a text file (binary data); give a .txt, .md or .html article")
+        text, suffix = data.decode("utf-8", errors="replace"), path.suffix.lower()
     article = clean_article(text, suffix=suffix) if not raw else None
     body = article.text if article else text
     if not body.strip():
@@ -187,7 +197,7 @@ def summarize(
     ((summary, error, _),) = summarize_batch(system.summarizer, [doc])
     if summary is None:
         raise InputError(f"summarizer {system.label!r} failed: {error}")
-    typer.echo(summary)
+    typer.echo(printable(summary))
 
 
 @handle_errors
@@ -205,6 +215,6 @@ def list_components(plugin: PluginOpt = None) -> None:
         for col in ("name", "options (default)", "from"):
             table.add_column(col, overflow="fold")
         for name, options, origin in component_rows(registry):
-            table.add_row(name, options, origin)
+            table.add_row(cell(name), cell(options), cell(origin))
         console.print(table)
 

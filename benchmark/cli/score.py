@@ -52,9 +52,9 @@ def score(
     Other field names, or one system of a file:
     sumbench run -s predictions:path=FILE,summary_field=hyp,system=NAME -m rouge
     """
+    from benchmark.cli.tables import print_leaderboard
     from benchmark.pipeline import score as score_predictions
     from benchmark.reports import write_reports
-    from benchmark.reports.terminal import leaderboard_table, signature_lines
 
     options: dict[str, object] = {
         "plugins": tuple(plugin or ()),
@@ -72,9 +72,7 @@ def score(
             progress=progress,
             **options,
         )
-    console.print(leaderboard_table(results))
-    for line in signature_lines(results):
-        console.print(line, soft_wrap=True)
+    print_leaderboard(results)
     if output is not None:
         for kind, path in write_reports(results, output).items():
             console.print(f"wrote {kind:<4} {path}", highlight=False)

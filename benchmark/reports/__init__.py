@@ -12,22 +12,44 @@ from benchmark.atomic import atomic_write_text
 from benchmark.results import Results
 
 ALL_FORMATS = ("json", "csv", "md", "html")
+EXTRA_FORMATS = ("pdf",)
 
 
 def write_reports(
     results: Results, directory: str | Path, formats: tuple[str, ...] = ALL_FORMATS
 ) -> dict[str, Path]:
-    """Write the requested formats (only those) into ``directory`` atomically; returns their paths.
+    """Write every requested format into ``directory`` as one set; returns the paths written.
 
-    The statistics and the charts are computed only for the Markdown and HTML reports that need them.
+    Only the requested formats are written; the statistics and the charts are computed only
+    for the reports that need them. The files are rendered into a staging directory and moved
+    into place together (:mod:`benchmark.outputs`), so a failure leaves the previous run's
+    files as they were.
     """
-    out = Path(directory)
+    from benchmark.outputs import write_set
+
+    check_formats(formats)
+    return write_set(directory, lambda stage: _render(results, stage, formats))
+
+
+def check_formats(formats: tuple[str, ...] | list[str]) -> None:
+    """ConfigError (exit 2) for an empty list or an unknown format: a run must write something."""
+    from benchmark.errors import ConfigError
+
+    choices = ", ".join((*ALL_FORMATS, *EXTRA_FORMATS))
+    if not formats:
+        raise ConfigError(f"no report format given; choose one or more of {choices}")
+    unknown = sorted(set(formats) - {*ALL_FORMATS, *EXTRA_FORMATS})
+    if unknown:
+        raise ConfigError(f"unknown report format(s) {unknown}; choose from {choices}")
+
+
+def _render(results: Results, out: Path, formats: tuple[str, ...]) -> dict[str, Path]:
     written: dict[str, Path] = {}
     if "json" in formats:
         written["json"] = atomic_write_text(out / "results.json", results.to_json())
     if "csv" in formats:
         written["csv"] = atomic_write_text(out / "scores.csv", results.scores_csv())
-    if "md" in formats or "html" in formats:
+    if "md" in formats or "html" in formats or "pdf" in formats:
         from benchmark.stats.analysis import analyze
 
         analysis = analyze(results)
@@ -35,8 +57,16 @@ def write_reports(
             from benchmark.reports.markdown import render_markdown
 
             written["md"] = atomic_write_text(out / "report.md", render_markdown(results, analysis))
-        if "html" in formats:
+        if "html" in formats or "pdf" in formats:
             from benchmark.reports.html import render_html
 
-            written["html"] = atomic_write_text(out / "report.html", render_html(results, analysis))
+            html = atomic_write_text(out / "report.html", render_html(results, analysis))
+            if "html" in formats:
+                written["html"] = html
+            if "pdf" in formats:
+                from benchmark.reports.pdf import html_to_pdf
+
+                written["pdf"] = html_to_pdf(html, out / "report.pdf")
+                if "html" not in formats:
+                    html.unlink()
     return written

@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import math
+import re
+
+from benchmark.safe_text import printable
 
 
 def md_escape(text: str) -> str:
-    """Escape text for a Markdown table cell or paragraph."""
-    text = " ".join(str(text).split())
-    for char in "\\`*_[]<>|":
-        text = text.replace(char, "\\" + char)
-    return text
+    """Escape text for a Markdown table cell or paragraph: no markup, link, HTML, math or mention."""
+    text = " ".join(printable(text).split())
+    return _MD_SPECIAL.sub(r"\\\g<0>", text)
+
+
+_MD_SPECIAL = re.compile(r"[\\`*_\[\]<>|#!&~$:@]")
 
 
 def md_code(text: str) -> str:
-    """Inline code for a table cell: the ``|`` that would end the cell is escaped."""
-    return "`" + " ".join(str(text).split()).replace("`", "'").replace("|", "\\|") + "`"
+    """Inline code whose fence is longer than any backtick run inside; ``|`` escaped for tables."""
+    body = " ".join(printable(text).split()).replace("|", "\\|")
+    longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if body.startswith("`") or body.endswith("`") or longest else ""
+    return f"{fence}{pad}{body}{pad}{fence}"
 
 
 def fmt_ci(low: float, high: float, scale: float = 100.0, signed: bool = False) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import jinja2
+import matplotlib as mpl
 import numpy as np
 from markupsafe import Markup
 
@@ -172,7 +173,16 @@ def drilldown(
 
 
 def render_html(results: Results, analysis: Analysis, max_documents: int = MAX_DOCUMENTS) -> str:
-    """The full HTML report of a run as one string."""
+    """The full HTML report of a run as one string.
+
+    Chart labels are drawn as plain text: mathtext is off, so a ``$`` in a system name is a
+    dollar sign, not a formula to parse.
+    """
+    with mpl.rc_context({"text.parse_math": False}):
+        return _render_html(results, analysis, max_documents)
+
+
+def _render_html(results: Results, analysis: Analysis, max_documents: int) -> str:
     values = _values(results, analysis)
     has_scores = bool(analysis.systems and analysis.columns)
     bars = (

@@ -55,7 +55,7 @@ def leaderboard_rows(results: Results, analysis: Analysis | None = None) -> tupl
             row.append(cell)
         row.append(str(results.metadata.failed(str(system))))
         rows.append(row)
-    return ["system", *columns, "failed"], rows
+    return ["system", *(md_escape(c) for c in columns), "failed"], rows
 
 
 def example_article(results: Results) -> dict[str, Any] | None:
@@ -69,11 +69,13 @@ def example_article(results: Results) -> dict[str, Any] | None:
     doc_id = full[0] if full else frame["doc_id"].iloc[0]
     rows = frame[frame["doc_id"] == doc_id]
     return {
-        "doc_id": doc_id,
+        "doc_id": md_escape(str(doc_id)),
         "summaries": [
             (
                 md_escape(str(r.system)),
-                md_escape(r.summary) if isinstance(r.summary, str) else f"(failed: {r.error})",
+                md_escape(r.summary)
+                if isinstance(r.summary, str)
+                else f"(failed: {md_escape(str(r.error))})",
             )
             for r in rows.itertuples()
         ],
@@ -93,7 +95,7 @@ def pair_rows(analysis: Analysis) -> list[list[str]]:
     """One row per pair of systems and metric: difference, its CI, d_z and adjusted p-values."""
     return [
         [
-            p.metric,
+            md_escape(p.metric),
             md_escape(p.a),
             md_escape(p.b),
             fmt_delta(p.test.diff.mean, analysis.scale(p.metric)),
@@ -117,7 +119,7 @@ def change_rows(comparison: Comparison) -> list[list[str]]:
         rows.append(
             [
                 md_escape(c.system),
-                c.metric,
+                md_escape(c.metric),
                 fmt_score(c.base_mean, c.scale),
                 fmt_score(c.new_mean, c.scale),
                 fmt_delta(c.test.diff.mean, c.scale),
@@ -143,7 +145,9 @@ def render_markdown(
         pairs=pair_rows(analysis),
         comparison=comparison,
         changes=change_rows(comparison) if comparison else [],
-        regressions=[(md_escape(c.system), c.metric, f"{c.drop_points:.2f}") for c in comparison.regressions]
+        regressions=[
+            (md_escape(c.system), md_escape(c.metric), f"{c.drop_points:.2f}") for c in comparison.regressions
+        ]
         if comparison
         else [],
         metric_signatures=[
@@ -159,6 +163,17 @@ def render_markdown(
             for s in meta.systems
         ],
         stats_signature=md_code(analysis.options.signature()),
+        text={
+            "dataset": md_escape(meta.dataset.name),
+            "dataset_code": md_code(meta.dataset.name),
+            "run_id": md_code(meta.run_id),
+            "fingerprint": md_code(meta.dataset.fingerprint),
+            "version": md_escape(meta.sumbench_version),
+            "created": md_escape(meta.created),
+            "base_run": md_code(comparison.base_run) if comparison else "",
+            "warnings": [md_escape(w) for w in meta.warnings],
+            "comparison_warnings": [md_escape(w) for w in comparison.warnings] if comparison else [],
+        },
         example=example_article(results),
         failures=failures(results),
         n_failed=int(results.summaries["error"].notna().sum()) if len(results.summaries) else 0,

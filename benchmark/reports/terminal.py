@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 from rich.text import Text
 
 from benchmark.reports.format import fmt_ci, fmt_delta, fmt_p, fmt_score
+from benchmark.safe_text import printable
 from benchmark.stats.compare import Comparison
 
 if TYPE_CHECKING:
-    from benchmark.results import Results
+    pass
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -22,38 +23,19 @@ def plain(text: str) -> Text:
     return Text(_CONTROL.sub("", str(text)))
 
 
-def leaderboard_table(results: Results) -> Table:
-    """Mean headline scores per system (fractions ×100) and each system's failed documents."""
-    means = results.means()
-    table = Table(title=plain(f"{results.metadata.dataset.name}: mean scores (fractions ×100)"))
-    table.add_column("system")
-    columns = results.headline_columns
-    for col in columns:
-        table.add_column(col, justify="right")
-    table.add_column("failed", justify="right")
-    for system in means.index:
-        table.add_row(
-            plain(str(system)),
-            *[fmt_score(cast(float, means.at[system, c]), results.scale(c)) for c in columns],
-            str(results.metadata.failed(str(system))),
-        )
-    return table
-
-
-def signature_lines(results: Results) -> list[Text]:
-    """One ``metric: signature`` line per metric of the run, as plain text."""
-    return [plain(f"{m.name}: {m.signature}") for m in results.metadata.metrics]
-
-
 def comparison_table(comparison: Comparison) -> Table:
     """Per system and metric: base, new, change with CI, adjusted p and a verdict."""
     level = f"{100 * comparison.options.level:g}%"
     table = Table(
-        title=f"{comparison.new_run} vs {comparison.base_run}: change ×100 on "
-        f"{comparison.shared_documents} shared documents"
+        title=Text(
+            f"{printable(comparison.new_run)} vs {printable(comparison.base_run)}: change ×100 on "
+            f"{comparison.shared_documents} shared documents"
+        )
     )
     for col in ("system", "metric", "base", "new", "change", f"{level} CI", "p (Holm)", "verdict"):
-        table.add_column(col, justify="left" if col in ("system", "metric", "verdict") else "right")
+        table.add_column(
+            col, justify="left" if col in ("system", "metric", "verdict") else "right", overflow="fold"
+        )
     for c in comparison.changes:
         if c.regression:
             verdict = "[bold red]regression[/]"
@@ -63,8 +45,8 @@ def comparison_table(comparison: Comparison) -> Table:
             verdict = "n.s."
         diff = c.test.diff
         table.add_row(
-            c.system,
-            c.metric,
+            Text(printable(c.system)),
+            Text(printable(c.metric)),
             fmt_score(c.base_mean, c.scale),
             fmt_score(c.new_mean, c.scale),
             fmt_delta(diff.mean, c.scale),

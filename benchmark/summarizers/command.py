@@ -66,6 +66,7 @@ def parse_response(stdout: str, ids: Sequence[str]) -> dict[str, SummaryOutput]:
     """Map each id to its summary or failure; a line that breaks the protocol raises CallFailed."""
     wanted = set(ids)
     out: dict[str, SummaryOutput] = {}
+    doubled: set[str] = set()
     for lineno, line in enumerate(stdout.splitlines(), start=1):
         if not line.strip():
             continue
@@ -75,6 +76,12 @@ def parse_response(stdout: str, ids: Sequence[str]) -> dict[str, SummaryOutput]:
             raise CallFailed(f"stdout line {lineno} is not JSON: {line[:120]!r}") from None
         if not isinstance(record, dict) or record.get("id") not in wanted:
             raise CallFailed(f"stdout line {lineno} has no known \"id\": {line[:120]!r}")
+        if record["id"] in out or record["id"] in doubled:
+            doubled.add(record["id"])
+            out[record["id"]] = SummaryFailure(
+                f"the program answered id {record['id']!r} twice (line {lineno})"
+            )
+            continue
         if isinstance(record.get("summary"), str):
             out[record["id"]] = record["summary"]
         elif "error" in record:

@@ -203,9 +203,9 @@ def test_config_file(tiny_set: Path, tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     results = json.loads((tmp_path / "cfg-out" / "results.json").read_text())
     assert results["metadata"]["systems"][0]["name"] == "one"
-    config.write_text('summarizer = ["lead"]\n', encoding="utf-8")
+    config.write_text('summariser = ["lead"]\n', encoding="utf-8")
     bad = run_cli("run", "--config", str(config))
-    assert bad.returncode == 2 and "unknown key(s) ['summarizer']" in bad.stderr
+    assert bad.returncode == 2 and "unknown key 'summariser'" in bad.stderr
 
 
 @pytest.mark.parametrize(

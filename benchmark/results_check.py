@@ -1,0 +1,222 @@
+"""Validation of a ``results.json`` payload before anything reads it (docs/results-schema.md).
+
+An untrusted or damaged results file must give one clear input error that names the field
+(``metadata.systems[0].name must be a string``), never a traceback deep in a report, a
+silently accepted wrong shape, or a crash in CI. Unknown fields are allowed (the schema only
+ever adds fields within a version).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+from benchmark.errors import InputError
+
+Check = Callable[[Any], bool]
+Spec = dict[str, tuple[Check, bool]]
+
+
+def _str(v: Any) -> bool:
+    return isinstance(v, str)
+
+
+def _int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _num(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _bool(v: Any) -> bool:
+    return isinstance(v, bool)
+
+
+def _obj(v: Any) -> bool:
+    return isinstance(v, dict)
+
+
+def _str_list(v: Any) -> bool:
+    return isinstance(v, list) and all(isinstance(x, str) for x in v)
+
+
+def _num_map(v: Any) -> bool:
+    return isinstance(v, dict) and all(_num(x) for x in v.values())
+
+
+def _opt(check: Check) -> Check:
+    return lambda v: v is None or check(v)
+
+
+NAMES: dict[Check, str] = {
+    _str: "a string",
+    _int: "an integer",
+    _num: "a finite number",
+    _bool: "true or false",
+    _obj: "an object",
+    _str_list: "a list of strings",
+    _num_map: "an object of numbers",
+}
+
+# field -> (check, required)
+METADATA: Spec = {
+    "sumbench_version": (_str, False),
+    "run_id": (_str, False),
+    "created": (_str, False),
+    "dataset": (_obj, False),
+    "seed": (_int, False),
+    "bootstrap": (_int, False),
+    "config": (_obj, False),
+    "libraries": (_obj, False),
+    "platform": (_obj, False),
+    "cache": (_obj, False),
+    "timings": (_num_map, False),
+    "warnings": (_str_list, False),
+}
+DATASET: Spec = {
+    "name": (_str, False),
+    "source": (_str, False),
+    "fingerprint": (_str, False),
+    "documents": (_int, False),
+}
+SYSTEM: Spec = {
+    "name": (_str, True),
+    "spec": (_str, False),
+    "summarizer": (_str, False),
+    "class": (_str, False),
+    "fingerprint": (_str, False),
+    "documents": (_int, False),
+    "failed": (_int, False),
+    "seconds": (_num, False),
+}
+METRIC: Spec = {
+    "name": (_str, True),
+    "spec": (_str, False),
+    "signature": (_str, False),
+    "columns": (_str_list, False),
+    "headline": (_str_list, False),
+    "scales": (_num_map, False),
+    "higher_is_better": (_opt(_bool), False),
+}
+CACHE: Spec = {
+    k: (_int, False)
+    for k in (
+        "summaries_cached",
+        "summaries_computed",
+        "summaries_failed",
+        "scores_cached",
+        "scores_computed",
+    )
+}
+SUMMARY: Spec = {
+    "doc_id": (_str, True),
+    "system": (_str, True),
+    "summary": (_opt(_str), False),
+    "seconds": (_opt(_num), False),
+    "error": (_opt(_str), False),
+    "cached": (_opt(_bool), False),
+}
+SCORE: Spec = {
+    "doc_id": (_str, True),
+    "system": (_str, True),
+    "metric": (_str, True),
+    "value": (_opt(_num), True),
+}
+DOCUMENT: Spec = {
+    "id": (_str, True),
+    "title": (_opt(_str), False),
+    "text": (_opt(_str), False),
+    "references": (_str_list, False),
+}
+
+
+def _describe(check: Check) -> str:
+    for known, name in NAMES.items():
+        if check is known:
+            return name
+    return "null or " + next((n for k, n in NAMES.items() if check(_SAMPLES[k])), "a value")
+
+
+_SAMPLES: dict[Check, Any] = {
+    _str: "",
+    _int: 0,
+    _num: 0.5,
+    _bool: True,
+    _obj: {},
+    _str_list: [],
+    _num_map: {},
+}
+
+
+class _Problems:
+    def __init__(self, file: object) -> None:
+        self.file = file
+        self.items: list[str] = []
+
+    def add(self, message: str) -> None:
+        if len(self.items) < 20:
+            self.items.append(message)
+
+    def fields(self, value: Any, path: str, spec: dict[str, tuple[Check, bool]]) -> bool:
+        if not isinstance(value, dict):
+            self.add(f"{path} must be an object, got {_kind(value)}")
+            return False
+        for name, (check, required) in spec.items():
+            if name not in value:
+                if required:
+                    self.add(f"{path}.{name} is missing")
+                continue
+            if not check(value[name]):
+                self.add(f"{path}.{name} must be {_describe(check)}, got {_kind(value[name])}")
+        return True
+
+    def rows(self, value: Any, path: str, spec: dict[str, tuple[Check, bool]]) -> list[dict[str, Any]]:
+        if not isinstance(value, list):
+            self.add(f"{path} must be a list of objects, got {_kind(value)}")
+            return []
+        good = []
+        for i, row in enumerate(value):
+            before = len(self.items)
+            self.fields(row, f"{path}[{i}]", spec)
+            if len(self.items) == before:
+                good.append(row)
+        return good
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    text = repr(value)
+    return f"{type(value).__name__} {text[:40]}{'…' if len(text) > 40 else ''}"
+
+
+def check_results_payload(payload: Any, file: object) -> None:
+    """InputError naming each bad field of a parsed results.json (schema and version checked before)."""
+    problems = _Problems(file)
+    if "metadata" not in payload:
+        problems.add("metadata is missing")
+    elif problems.fields(payload["metadata"], "metadata", METADATA):
+        meta = payload["metadata"]
+        if isinstance(meta.get("dataset"), dict):
+            problems.fields(meta["dataset"], "metadata.dataset", DATASET)
+        if isinstance(meta.get("cache"), dict):
+            problems.fields(meta["cache"], "metadata.cache", CACHE)
+        problems.rows(meta.get("systems", []), "metadata.systems", SYSTEM)
+        problems.rows(meta.get("metrics", []), "metadata.metrics", METRIC)
+    problems.rows(payload.get("summaries", []), "summaries", SUMMARY)
+    scores = problems.rows(payload.get("scores", []), "scores", SCORE)
+    seen: dict[tuple[str, str, str], int] = {}
+    for i, row in enumerate(scores):
+        key = (row["doc_id"], row["system"], row["metric"])
+        if key in seen:
+            problems.add(
+                f"scores[{i}] repeats scores[{seen[key]}] (doc_id {key[0]!r}, system {key[1]!r}, "
+                f"metric {key[2]!r})"
+            )
+        seen.setdefault(key, i)
+    if isinstance(payload.get("documents"), list):
+        problems.rows(payload["documents"], "documents", DOCUMENT)
+    if problems.items:
+        raise InputError(f"{file}: not a valid sumbench results file:", problems.items)
