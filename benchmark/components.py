@@ -27,6 +27,7 @@ BUILTIN_SUMMARIZERS = {
     "oracle": "benchmark.summarizers.baselines:Oracle",
     "command": "benchmark.summarizers.command:Command",
     "transformer": "benchmark.summarizers.transformer:Transformer",
+    "api": "benchmark.summarizers.api:API",
 }
 
 BUILTIN_METRICS = {
