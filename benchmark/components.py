@@ -35,6 +35,7 @@ BUILTIN_METRICS = {
     "bertscore": "benchmark.metrics.bertscore:BERTScore",
     "fragments": "benchmark.metrics.fragments:Fragments",
     "length": "benchmark.metrics.length:Length",
+    "judge": "benchmark.metrics.judge:Judge",
 }
 
 SUMMARIZERS: Registry[Summarizer] = Registry(

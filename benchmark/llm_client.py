@@ -15,6 +15,7 @@ every error message is scrubbed of it. Other ``OPENAI_*`` settings in the enviro
 
 from __future__ import annotations
 
+import numbers
 import os
 import threading
 from collections.abc import Sequence
@@ -152,7 +153,7 @@ def _logprobs(block: Any) -> tuple[TopLogprobs, ...] | None:
         out.append(tuple(
             (str(p["token"]), float(p["logprob"]))
             for p in pairs
-            if isinstance(p, dict) and "token" in p and isinstance(p.get("logprob"), int | float)
+            if isinstance(p, dict) and "token" in p and isinstance(p.get("logprob"), numbers.Real)
         ))
     return tuple(out)
 
@@ -178,10 +179,12 @@ class LlamaCppChat:
     """A GGUF model in this process through llama-cpp-python, with token log-probabilities.
 
     The KV cache is reset before every request, so an answer never depends on the one before.
-    Requests are served one at a time (a lock), whatever the concurrency.
+    Requests are served one at a time (a lock), whatever the concurrency. Log-probabilities need
+    llama.cpp to keep logits for every position (``n_ctx`` x vocabulary floats: 400 MB for
+    SmolLM2 at 2,048 tokens), so the context is no longer than a judge prompt needs.
     """
 
-    CONTEXT = 4096
+    CONTEXT = 2048
 
     def __init__(self, path: str, threads: int | None = None) -> None:
         try:
