@@ -107,6 +107,7 @@ class OpenAIChat:
         # The SDK reads these from OPENAI_ORG_ID / OPENAI_PROJECT_ID; a foreign server gets neither.
         self._client.organization = None
         self._client.project = None
+        self._api_error: type[Exception] = openai.OpenAIError
 
     def complete(self, request: ChatRequest) -> Completion:
         params: dict[str, Any] = {
@@ -121,22 +122,28 @@ class OpenAIChat:
             params.update(logprobs=True, top_logprobs=request.logprobs)
         try:
             response = self._client.chat.completions.create(**params)
-        except Exception as exc:  # the SDK's errors, and decoding errors of garbage bodies
-            raise ChatError(scrub(f"{type(exc).__name__}: {exc}", self._secret)) from None
-        return parse_completion(response)
+        except self._api_error as exc:  # after the SDK's retries
+            raise ChatError(_shorten(scrub(f"{type(exc).__name__}: {exc}", self._secret))) from None
+        except Exception as exc:  # a body that does not decode
+            message = f"malformed response: {type(exc).__name__}: {exc}"
+            raise ChatError(_shorten(scrub(message, self._secret))) from None
+        return parse_completion(response, self._secret)
 
 
-def parse_completion(response: Any) -> Completion:
-    """A :class:`Completion` from an SDK response or a plain dict; malformed ones raise ChatError."""
+def parse_completion(response: Any, secret: str | None = None) -> Completion:
+    """A :class:`Completion` from an SDK response or a plain dict; malformed ones raise ChatError.
+
+    The error shows a little of the body, with ``secret`` scrubbed (a server may echo what it got).
+    """
     data = response if isinstance(response, dict) else _as_dict(response)
     choices = data.get("choices") if isinstance(data, dict) else None
     if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
-        raise ChatError(f"malformed response: no choices ({_preview(data)})")
+        raise ChatError(f"malformed response: no choices ({_preview(data, secret)})")
     choice = choices[0]
     message = choice.get("message")
     text = message.get("content") if isinstance(message, dict) else None
     if not isinstance(text, str):
-        raise ChatError(f"malformed response: no message content ({_preview(choice)})")
+        raise ChatError(f"malformed response: no message content ({_preview(choice, secret)})")
     return Completion(text, choice.get("finish_reason"), _logprobs(choice.get("logprobs")))
 
 
@@ -165,8 +172,11 @@ def _as_dict(response: Any) -> Any:
     return response
 
 
-def _preview(value: Any, limit: int = 120) -> str:
-    text = repr(value)
+def _preview(value: Any, secret: str | None, limit: int = 120) -> str:
+    return _shorten(scrub(repr(value), secret), limit)
+
+
+def _shorten(text: str, limit: int = 400) -> str:
     return text if len(text) <= limit else text[:limit] + "..."
 
 
