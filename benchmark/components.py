@@ -30,6 +30,7 @@ BUILTIN_SUMMARIZERS = {
     "command": "benchmark.summarizers.command:Command",
     "transformer": "benchmark.summarizers.transformer:Transformer",
     "predictions": "benchmark.summarizers.predictions:Predictions",
+    "api": "benchmark.summarizers.api:API",
 }
 
 BUILTIN_METRICS = {
@@ -39,6 +40,7 @@ BUILTIN_METRICS = {
     "length": "benchmark.metrics.length:Length",
     "faithfulness": "benchmark.metrics.faithfulness:Faithfulness",
     "summac": "benchmark.metrics.summac:SummaC",
+    "judge": "benchmark.metrics.judge:Judge",
 }
 
 SUMMARIZERS: Registry[Summarizer] = Registry(

@@ -6,11 +6,13 @@ at a time, with every group's candidates (the run's systems, the judged systems)
 batch in one call, so what a metric derives from a document (tokenized or embedded
 references) is reused across groups, also in a worker process. Each finished batch is
 written to the cache in one transaction as it arrives, so an interrupted run resumes and
-an identical rerun computes nothing.
+an identical rerun computes nothing. A row with a NaN (a pair the metric could not score, such
+as a failed LLM judgement) is not cached, so the next run tries it again.
 """
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -127,7 +129,8 @@ def score_pairs(run: MetricRun, pairs: Sequence[Pair], ctx: RunContext) -> list[
             for i, pair in enumerate(batch):
                 key = (pair.candidate, pair.document.fingerprint)
                 fresh[key] = {col: vals[i] for col, vals in columns.items()}
-                items.append((*key, fresh[key]))
+                if not any(math.isnan(v) for v in fresh[key].values()):
+                    items.append((*key, fresh[key]))
                 for twin in todo[key]:
                     ctx.progress.advance(f"{name} {twin.group}", 1)
             ctx.cache.put_scores(signature, items)

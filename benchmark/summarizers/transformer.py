@@ -257,25 +257,34 @@ class Transformer(SummarizerBase):
 
     def render(self, doc: Document, text: str) -> str:
         """The prompt for one piece of a document; a ``{title}`` line is dropped when there is none."""
-        template = self.template
-        if not doc.title:
-            template = "\n".join(line for line in template.split("\n") if "{title}" not in line)
-            template = re.sub(r"\n{3,}", "\n\n", template)
-        return template.replace("{title}", doc.title or "").replace("{text}", text)
+        return render_prompt(self.template, doc, text)
 
     def clean(self, generated: Generated) -> str:
         """Generated text as a summary: see the module docstring for what is removed."""
-        text = generated.text.strip()
-        instruction = self.template.split("{", 1)[0].strip()
-        if instruction and text.startswith(instruction):
-            text = text[len(instruction) :]
-        text = _LEAD_IN.sub("", text, count=1)
-        text = " ".join(text.split())
-        if generated.hit_limit:
-            sentences = split_sentences(text)
-            if len(sentences) > 1 and not _SENTENCE_END.search(sentences[-1]):
-                text = " ".join(sentences[:-1])
-        return text
+        return clean_generation(generated.text, self.template, generated.hit_limit)
+
+
+def render_prompt(template: str, doc: Document, text: str) -> str:
+    """``template`` filled with ``text`` and the title; a ``{title}`` line is dropped when there is none."""
+    if not doc.title:
+        template = "\n".join(line for line in template.split("\n") if "{title}" not in line)
+        template = re.sub(r"\n{3,}", "\n\n", template)
+    return template.replace("{title}", doc.title or "").replace("{text}", text)
+
+
+def clean_generation(text: str, template: str, hit_limit: bool) -> str:
+    """Generated text as a summary: no echoed instruction or lead-in, one line, no unfinished end."""
+    text = text.strip()
+    instruction = template.split("{", 1)[0].strip()
+    if instruction and text.startswith(instruction):
+        text = text[len(instruction) :]
+    text = _LEAD_IN.sub("", text, count=1)
+    text = " ".join(text.split())
+    if hit_limit:
+        sentences = split_sentences(text)
+        if len(sentences) > 1 and not _SENTENCE_END.search(sentences[-1]):
+            text = " ".join(sentences[:-1])
+    return text
 
 
 def _seq2seq_prefix(model: ResolvedModel) -> str:

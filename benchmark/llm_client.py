@@ -1,0 +1,266 @@
+"""One chat-completions client for LLMs: any OpenAI-compatible server, or a GGUF model in-process.
+
+The ``api`` summarizer and the ``judge`` metric send their prompts through here. A server
+(vLLM, llama.cpp's server, TGI, Ollama, hosted providers) is reached with the ``openai`` SDK,
+whose retries are what we want: exponential backoff with jitter on timeouts, connection
+errors, 408, 409, 429 and 5xx, honouring ``Retry-After`` (up to two minutes). Requests run
+``concurrency`` at a time on a thread pool; a request that still fails, or whose response is
+empty or malformed, becomes a :class:`ChatError` for that prompt alone.
+
+The API key is read from the environment variable the user names (``api_key_env``), sent as a
+Bearer token and nothing else: it is not part of any option, fingerprint or signature, and
+every error message is scrubbed of it. Other ``OPENAI_*`` settings in the environment
+(organization, project) are not sent to the server.
+"""
+
+from __future__ import annotations
+
+import numbers
+import os
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from benchmark.errors import ConfigError, ModelUnavailableError
+
+NO_KEY = "sk-no-key-required"
+TopLogprobs = tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ChatRequest:
+    """One chat completion to ask for; ``logprobs`` > 0 asks for that many alternatives per token."""
+
+    messages: tuple[tuple[str, str], ...]
+    max_tokens: int
+    temperature: float = 0.0
+    seed: int | None = None
+    logprobs: int = 0
+
+    @classmethod
+    def of(cls, prompt: str, system: str | None = None, **params: Any) -> ChatRequest:
+        messages = ((("system", system),) if system else ()) + (("user", prompt),)
+        return cls(messages, **params)
+
+
+@dataclass(frozen=True, slots=True)
+class Completion:
+    """An answer: its text, why it stopped, and per generated token the top alternatives."""
+
+    text: str
+    finish_reason: str | None = None
+    logprobs: tuple[TopLogprobs, ...] | None = None
+
+
+class ChatError(Exception):
+    """One request that failed for good (after retries); its message never holds the key."""
+
+
+class ChatBackend(Protocol):
+    """Where chat completions come from (a server, or a model in this process)."""
+
+    def complete(self, request: ChatRequest) -> Completion: ...
+
+
+def api_key(env_name: str | None) -> str | None:
+    """The key in ``$env_name``; ``None`` when no variable is named; an error when it is unset."""
+    if not env_name:
+        return None
+    value = os.environ.get(env_name)
+    if not value:
+        raise ConfigError(f"api_key_env={env_name}, but the environment variable {env_name} is not set")
+    return value
+
+
+def normalise_base_url(url: str) -> str:
+    """The base URL as it goes into fingerprints: no trailing slash; credentials in it are refused."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"base_url must be an http(s) URL such as http://127.0.0.1:8000/v1, got {url!r}")
+    if parts.username or parts.password:
+        raise ValueError("base_url must not hold credentials; put the key in an environment variable "
+                         "and name it with api_key_env")
+    return url.strip().rstrip("/")
+
+
+class OpenAIChat:
+    """An OpenAI-compatible chat-completions server, through the ``openai`` SDK."""
+
+    def __init__(
+        self, base_url: str, model: str, key: str | None, timeout: float, retries: int
+    ) -> None:
+        try:
+            import openai
+        except ImportError as exc:
+            raise ModelUnavailableError(
+                f"talking to a server needs the openai package ({exc}): pip install 'sumbench[api]'"
+            ) from exc
+        self.model = model
+        self._secret = key
+        self._client = openai.OpenAI(
+            base_url=base_url, api_key=key or NO_KEY, timeout=timeout, max_retries=retries
+        )
+        # The SDK reads these from OPENAI_ORG_ID / OPENAI_PROJECT_ID; a foreign server gets neither.
+        self._client.organization = None
+        self._client.project = None
+        self._api_error: type[Exception] = openai.OpenAIError
+
+    def complete(self, request: ChatRequest) -> Completion:
+        params: dict[str, Any] = {
+            "model": self.model,
+            "messages": [{"role": role, "content": content} for role, content in request.messages],
+            "max_tokens": request.max_tokens,
+            "temperature": request.temperature,
+        }
+        if request.seed is not None:
+            params["seed"] = request.seed
+        if request.logprobs:
+            params.update(logprobs=True, top_logprobs=request.logprobs)
+        try:
+            response = self._client.chat.completions.create(**params)
+        except self._api_error as exc:  # after the SDK's retries
+            raise ChatError(_shorten(scrub(f"{type(exc).__name__}: {exc}", self._secret))) from None
+        except Exception as exc:  # a body that does not decode
+            message = f"malformed response: {type(exc).__name__}: {exc}"
+            raise ChatError(_shorten(scrub(message, self._secret))) from None
+        return parse_completion(response, self._secret)
+
+
+def parse_completion(response: Any, secret: str | None = None) -> Completion:
+    """A :class:`Completion` from an SDK response or a plain dict; malformed ones raise ChatError.
+
+    The error shows a little of the body, with ``secret`` scrubbed (a server may echo what it got).
+    """
+    data = response if isinstance(response, dict) else _as_dict(response)
+    choices = data.get("choices") if isinstance(data, dict) else None
+    if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
+        raise ChatError(f"malformed response: no choices ({_preview(data, secret)})")
+    choice = choices[0]
+    message = choice.get("message")
+    text = message.get("content") if isinstance(message, dict) else None
+    if not isinstance(text, str):
+        raise ChatError(f"malformed response: no message content ({_preview(choice, secret)})")
+    return Completion(text, choice.get("finish_reason"), _logprobs(choice.get("logprobs")))
+
+
+def _logprobs(block: Any) -> tuple[TopLogprobs, ...] | None:
+    """Per token, the chosen token first and then its alternatives, as ``(token, logprob)``."""
+    content = block.get("content") if isinstance(block, dict) else None
+    if not isinstance(content, list):
+        return None
+    out = []
+    for item in content:
+        if not isinstance(item, dict):
+            return None
+        pairs = [item, *(item.get("top_logprobs") or [])]
+        out.append(tuple(
+            (str(p["token"]), float(p["logprob"]))
+            for p in pairs
+            if isinstance(p, dict) and "token" in p and isinstance(p.get("logprob"), numbers.Real)
+        ))
+    return tuple(out)
+
+
+def _as_dict(response: Any) -> Any:
+    dump = getattr(response, "model_dump", None)
+    if callable(dump):
+        return dump()
+    return response
+
+
+def _preview(value: Any, secret: str | None, limit: int = 120) -> str:
+    return _shorten(scrub(repr(value), secret), limit)
+
+
+def _shorten(text: str, limit: int = 400) -> str:
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def scrub(message: str, secret: str | None) -> str:
+    """``message`` with every occurrence of ``secret`` replaced by ``***``."""
+    return message.replace(secret, "***") if secret else message
+
+
+class LlamaCppChat:
+    """A GGUF model in this process through llama-cpp-python, with token log-probabilities.
+
+    The KV cache is reset before every request, so an answer never depends on the one before.
+    Requests are served one at a time (a lock), whatever the concurrency. Log-probabilities need
+    llama.cpp to keep logits for every position (``n_ctx`` x vocabulary floats: 400 MB for
+    SmolLM2 at 2,048 tokens), so the context is no longer than a judge prompt needs.
+    """
+
+    CONTEXT = 2048
+
+    def __init__(self, path: str, threads: int | None = None) -> None:
+        try:
+            from llama_cpp import Llama
+        except ImportError as exc:
+            raise ModelUnavailableError(
+                f"a bundled judge model needs llama-cpp-python ({exc}): pip install llama-cpp-python"
+            ) from exc
+        from benchmark.summarizers.generators import _quiet_stderr, default_threads
+
+        with _quiet_stderr():
+            self.llm = Llama(
+                model_path=path,
+                n_ctx=self.CONTEXT,
+                n_threads=threads or default_threads(),
+                logits_all=True,
+                seed=0,
+                verbose=False,
+            )
+        self._lock = threading.Lock()
+
+    def complete(self, request: ChatRequest) -> Completion:
+        params: dict[str, Any] = {"max_tokens": request.max_tokens, "temperature": request.temperature}
+        if request.temperature == 0:
+            params["top_k"] = 1
+        if request.seed is not None:
+            params["seed"] = request.seed
+        if request.logprobs:
+            params.update(logprobs=True, top_logprobs=request.logprobs)
+        messages: Any = [{"role": role, "content": content} for role, content in request.messages]
+        with self._lock:
+            self.llm.reset()
+            try:
+                response = self.llm.create_chat_completion(messages=messages, **params)
+            except ValueError as exc:  # e.g. a prompt longer than the context
+                raise ChatError(f"llama.cpp: {exc}") from None
+        return parse_completion(response)
+
+
+_LOCAL: dict[tuple[str, int | None], LlamaCppChat] = {}
+_LOCAL_LOCK = threading.Lock()
+
+
+def local_backend(path: str, threads: int | None = None) -> LlamaCppChat:
+    """The in-process model for ``path``, loaded once per process."""
+    with _LOCAL_LOCK:
+        if (path, threads) not in _LOCAL:
+            _LOCAL[(path, threads)] = LlamaCppChat(path, threads)
+        return _LOCAL[(path, threads)]
+
+
+def complete_all(
+    backend: ChatBackend,
+    requests: Sequence[ChatRequest],
+    concurrency: int,
+) -> list[Completion | ChatError]:
+    """Every request's completion (or its ChatError), in order, ``concurrency`` in flight at a time."""
+
+    def one(index: int) -> Completion | ChatError:
+        try:
+            result: Completion | ChatError = backend.complete(requests[index])
+        except ChatError as exc:
+            result = exc
+        return result
+
+    if concurrency <= 1 or len(requests) <= 1:
+        return [one(i) for i in range(len(requests))]
+    with ThreadPoolExecutor(max_workers=min(concurrency, len(requests))) as pool:
+        return list(pool.map(one, range(len(requests))))
