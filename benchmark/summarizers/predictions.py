@@ -113,7 +113,7 @@ def _read_cached(
         if has_systems:
             system = _text(record.get(system_name))
             if not system:
-                problems.append(f"{where}: no system name (field {system_name!r}; other rows have one)")
+                problems.append(f"{where}: no system name (field {system_name!r})")
         if row is None or (has_systems and not system):
             continue
         doc_id, prediction = row

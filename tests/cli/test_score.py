@@ -66,3 +66,13 @@ def test_score_errors_exit_2(tmp_path: Path) -> None:
     missing = run_cli("score", str(BUNDLED), str(tmp_path / "nope.jsonl"))
     assert missing.returncode == 2 and "prediction file not found" in missing.stderr
     assert "Traceback" not in missing.stderr
+
+
+def test_system_names_from_a_file_are_printed_literally(tmp_path: Path) -> None:
+    docs = load_reference_set(BUNDLED).documents[:2]
+    names = ["[bold]x[/bold]", "y\x1b[31m"]
+    rows = [{"system": n, "id": d.id, "summary": d.references[0]} for n in names for d in docs]
+    multi = write_jsonl(tmp_path / "multi.jsonl", rows)
+    proc = run_cli("score", str(BUNDLED), str(multi), "--no-cache")
+    assert proc.returncode == 0, proc.stderr
+    assert "[bold]x[/bold]" in proc.stdout and "\x1b" not in proc.stdout

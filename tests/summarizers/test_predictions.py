@@ -240,3 +240,11 @@ def test_copied_file_keeps_its_scores_cached(tmp_path: Path, tiny_set: Path) -> 
     )
     assert again.metadata.cache.scores_cached == 3
     assert json.loads(again.to_json())["metadata"]["systems"][0]["name"] == "b"
+
+
+def test_components_declare_whether_they_read_the_text() -> None:
+    from benchmark.components import BUILTIN_METRICS, BUILTIN_SUMMARIZERS, METRICS, SUMMARIZERS
+
+    readers = {name for name in BUILTIN_SUMMARIZERS if SUMMARIZERS.get(name).needs_text}
+    assert readers == set(BUILTIN_SUMMARIZERS) - {"predictions"}
+    assert {name for name in BUILTIN_METRICS if METRICS.get(name).needs_text} == {"fragments"}
