@@ -18,6 +18,7 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.figure import Figure
 
+from benchmark.safe_text import printable
 from benchmark.stats.resampling import Interval
 
 _METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.DOTALL)
@@ -44,6 +45,7 @@ def _scale_label(scale: float) -> str:
 
 def bar_chart(metric: str, systems: Sequence[str], cis: Sequence[Interval], scale: float = 100.0) -> str:
     """Mean per system (on its display scale) with its CI as an error bar."""
+    systems, metric = [printable(s) for s in systems], printable(metric)
     fig = Figure(figsize=(max(3.2, 0.9 * len(systems) + 1.2), 2.8))
     ax = fig.add_subplot()
     means = np.array([scale * ci.mean for ci in cis])
@@ -68,16 +70,17 @@ def distributions(
     scales: dict[str, float] | None = None,
 ) -> str:
     """Per-document scores (display scale): a box plot and the points, one panel per metric."""
+    labels = [printable(s) for s in systems]
     fig = Figure(figsize=(max(4.0, 2.2 * len(columns) + 0.4 * len(systems)), 3.0))
     axes = fig.subplots(1, len(columns), squeeze=False)[0]
     rng = np.random.default_rng(0)
     for ax, metric in zip(axes, columns, strict=True):
         scale = (scales or {}).get(metric, 100.0)
         data = [scale * values.get((s, metric), np.array([])) for s in systems]
-        ax.boxplot(data, tick_labels=list(systems), showfliers=False, widths=0.5)
+        ax.boxplot(data, tick_labels=labels, showfliers=False, widths=0.5)
         for i, points in enumerate(data):
             ax.scatter(i + 1 + rng.uniform(-0.15, 0.15, len(points)), points, s=6, alpha=0.6, color=color(i))
-        ax.set_title(metric, fontsize=10)
+        ax.set_title(printable(metric), fontsize=10)
         ax.tick_params(axis="x", labelrotation=30 if len(systems) > 2 else 0)
         ax.spines[["top", "right"]].set_visible(False)
     return to_svg(fig, "distributions")
@@ -95,8 +98,9 @@ def length_scatter(
     for ax, metric in zip(axes, columns, strict=True):
         for i, system in enumerate(systems):
             x, y = points.get((system, metric), (np.array([]), np.array([])))
-            ax.scatter(x, (scales or {}).get(metric, 100.0) * y, s=8, alpha=0.7, color=color(i), label=system)
-        ax.set_title(metric, fontsize=10)
+            scale = (scales or {}).get(metric, 100.0)
+            ax.scatter(x, scale * y, s=8, alpha=0.7, color=color(i), label=printable(system))
+        ax.set_title(printable(metric), fontsize=10)
         ax.set_xlabel("summary length (words)", fontsize=8)
         ax.spines[["top", "right"]].set_visible(False)
     axes[0].legend(fontsize=7, frameon=False)
