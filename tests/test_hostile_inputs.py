@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BUNDLED, run_cli, write_jsonl
+from tests.conftest import BUNDLED, run_cli
 
 QUICK = ("-s", "lead", "-m", "rouge", "--limit", "2", "--bootstrap", "50")
 Setup = Callable[[Path], list[str]]
@@ -95,7 +95,8 @@ def _cache_dir(tmp: Path) -> list[str]:
 
 def _build_missing_csv(tmp: Path) -> list[str]:
     (tmp / "a.txt").write_text("One sentence here. Another one there.\n")
-    return ["dataset", "build", str(tmp / "a.txt"), "-r", str(tmp / "missing.csv"), "-o", str(tmp / "o.jsonl")]
+    missing, out = str(tmp / "missing.csv"), str(tmp / "o.jsonl")
+    return ["dataset", "build", str(tmp / "a.txt"), "-r", missing, "-o", out]
 
 
 def _build_output_dir(tmp: Path) -> list[str]:
