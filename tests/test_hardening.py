@@ -78,7 +78,9 @@ def _alive(pid: int) -> bool:
 @pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="needs /proc (Linux)")
 def test_pool_workers_exit_when_the_run_is_killed(tmp_path: Path) -> None:
     base = [json.loads(line) for line in BUNDLED.read_text(encoding="utf-8").splitlines() if line.strip()]
-    records = [{**r, "id": f"{r['id']}-{i}", "text": r["text"] + f" Copy {i}."} for i in range(40) for r in base]
+    records = [
+        {**r, "id": f"{r['id']}-{i}", "text": r["text"] + f" Copy {i}."} for i in range(40) for r in base
+    ]
     data = write_jsonl(tmp_path / "many.jsonl", records)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
@@ -165,7 +167,8 @@ def test_dataset_build_globs_sidecars_and_page_chrome(tmp_path: Path) -> None:
     (pages / "a[1].html").write_text("<p>Bracketed page text. It has two sentences.</p>")
     (pages / "a1.html").write_text("<p>Plain page text. It has two sentences.</p>")
     (pages / "a1.ref.txt").write_text("Plain page.")
-    wrong = run_cli("dataset", "build", str(pages / "a[1].html"), str(pages / "a1.html"), "-o", str(tmp_path / "x.jsonl"))
+    both = (str(pages / "a[1].html"), str(pages / "a1.html"))
+    wrong = run_cli("dataset", "build", *both, "-o", str(tmp_path / "x.jsonl"))
     assert wrong.returncode == 2 and "a[1].html: no reference summary" in wrong.stderr.replace("\n", "")
     (pages / "a[1].ref.txt").write_text("Bracketed page.")
     (pages / "s.txt").write_text(
