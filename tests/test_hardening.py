@@ -172,7 +172,8 @@ def test_dataset_build_globs_sidecars_and_page_chrome(tmp_path: Path) -> None:
     assert wrong.returncode == 2 and "a[1].html: no reference summary" in wrong.stderr.replace("\n", "")
     (pages / "a[1].ref.txt").write_text("Bracketed page.")
     (pages / "s.txt").write_text(
-        "Harbour Plans Approved\n\nBy Jane Doe, Staff Reporter\n\nShare this article: Facebook Twitter Email\n\n"
+        "Harbour Plans Approved\n\nBy Jane Doe, Staff Reporter\n\n"
+        "Share this article: Facebook Twitter Email\n\n"
         "The council approved the harbour plan on Tuesday. The vote was close.\n\n"
         "Read more: Next article: Storm closes bridge\nStorm closes bridge\n"
     )
