@@ -43,24 +43,27 @@ def _scale_label(scale: float) -> str:
     return f"×{scale:g}, " if scale != 1 else ""
 
 
-def bar_chart(metric: str, systems: Sequence[str], cis: Sequence[Interval], scale: float = 100.0) -> str:
-    """Mean per system (on its display scale) with its CI as an error bar."""
+def interval_chart(metric: str, systems: Sequence[str], cis: Sequence[Interval], scale: float = 100.0) -> str:
+    """Mean per system (a dot, on its display scale) with its CI as a line: a dot-and-interval plot.
+
+    The axis spans the intervals, not zero to the top, so differences of a point or two show.
+    """
     systems, metric = [printable(s) for s in systems], printable(metric)
-    fig = Figure(figsize=(max(3.2, 0.9 * len(systems) + 1.2), 2.8))
+    fig = Figure(figsize=(4.2, max(1.4, 0.42 * len(systems) + 0.8)))
     ax = fig.add_subplot()
     means = np.array([scale * ci.mean for ci in cis])
     lows = np.array([scale * (ci.low if not math.isnan(ci.low) else ci.mean) for ci in cis])
     highs = np.array([scale * (ci.high if not math.isnan(ci.high) else ci.mean) for ci in cis])
-    x = np.arange(len(systems))
-    ax.bar(x, means, color=[color(i) for i in range(len(systems))], width=0.6)
-    ax.errorbar(x, means, yerr=[means - lows, highs - means], fmt="none", ecolor="#222", capsize=4, lw=1)
-    ax.set_xticks(
-        x, list(systems), rotation=20 if len(systems) > 4 else 0, ha="right" if len(systems) > 4 else "center"
-    )
+    y = np.arange(len(systems))[::-1]
+    for i in range(len(systems)):
+        ax.plot([lows[i], highs[i]], [y[i], y[i]], color=color(i), lw=2.2, solid_capstyle="butt")
+        ax.plot(means[i], y[i], "o", color=color(i), ms=6, mec="#222", mew=0.6)
+    ax.set_yticks(y, list(systems))
+    ax.set_ylim(-0.6, len(systems) - 0.4)
     ax.set_title(f"{metric} ({_scale_label(scale)}95% CI)", fontsize=10)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.grid(axis="y", alpha=0.3)
-    return to_svg(fig, f"bar-{metric}")
+    ax.grid(axis="x", alpha=0.3)
+    return to_svg(fig, f"interval-{metric}")
 
 
 def distributions(
