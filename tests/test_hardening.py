@@ -232,3 +232,19 @@ def test_narrow_terminal_leaderboard_is_legible(tmp_path: Path) -> None:
     first_cells = "".join(line.split("│")[1].strip() for line in table.splitlines() if line.startswith("│"))
     assert long_name in first_cells  # folded over two lines, not cut
     assert "metric:rouge|version:" in table.replace("\n", "")  # the signature under the table
+
+
+def test_report_shows_and_merges_runs(tmp_path: Path) -> None:
+    for name, spec in (("a", "lead"), ("b", "lead:k=1")):
+        proc = run_cli("run", "--dataset", str(BUNDLED), "-s", spec, "-m", "rouge", "--limit", "4",
+                       "--bootstrap", "50", "--no-cache", "-o", str(tmp_path / name))  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+    alone = run_cli("report", str(tmp_path / "a"), str(tmp_path / "b"))
+    assert alone.returncode == 2 and "--output" in alone.stderr and "Traceback" not in alone.stderr
+    merged = run_cli("report", str(tmp_path / "a"), str(tmp_path / "b"), "--show", "-o", str(tmp_path / "ab"))
+    assert merged.returncode == 0, merged.stderr
+    assert "lead:k=1" in merged.stdout and "metric:rouge|" in merged.stdout.replace("\n", "")
+    systems = json.loads((tmp_path / "ab" / "results.json").read_text())["metadata"]["systems"]
+    assert [s["name"] for s in systems] == ["lead", "lead:k=1"]
+    report = (tmp_path / "ab" / "report.md").read_text().replace("\\:", ":")
+    assert "| lead:k=1 |" in report

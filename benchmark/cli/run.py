@@ -130,7 +130,7 @@ def _print_leaderboard(results: object) -> None:
     from benchmark.stats.analysis import analyze
 
     assert isinstance(results, Results)
-    console.print(leaderboard(results, analyze(results) if len(results.scores) else None))
+    console.print(leaderboard(results, analyze(results) if len(results.scores) else None, console.width))
 
 
 @handle_errors
