@@ -248,3 +248,36 @@ def test_report_shows_and_merges_runs(tmp_path: Path) -> None:
     assert [s["name"] for s in systems] == ["lead", "lead:k=1"]
     report = (tmp_path / "ab" / "report.md").read_text().replace("\\:", ":")
     assert "| lead:k=1 |" in report
+
+
+class _Recorder:
+    def __init__(self) -> None:
+        self.steps: dict[str, list[int]] = {}
+
+    def start(self, task: str, total: int) -> None:
+        self.steps[task] = []
+
+    def advance(self, task: str, amount: int = 1) -> None:
+        if amount:
+            self.steps[task].append(amount)
+
+    def finish(self, task: str) -> None:
+        pass
+
+    def note(self, message: str) -> None:
+        pass
+
+
+def test_progress_advances_per_document_inside_a_batch(tmp_path: Path) -> None:
+    from benchmark.config import RunConfig
+    from benchmark.pipeline import run
+
+    plugin = tmp_path / "each.py"
+    plugin.write_text(PLUGIN.format(name="each"))
+    recorder = _Recorder()
+    config = RunConfig(
+        dataset=str(BUNDLED), summarizers=("each",), metrics=("rouge",), plugins=(str(plugin),),
+        limit=4, batch_size=16, use_cache=False, bootstrap=0,
+    )  # fmt: skip
+    run(config, progress=recorder)
+    assert recorder.steps["summarize each"] == [1, 1, 1, 1]  # one batch, four steps
