@@ -1,6 +1,6 @@
 """HTML report: one self-contained file (inline CSS and SVG, no script, no external URL).
 
-Leaderboard with CIs and significance markers, a bar chart with error bars per metric,
+Leaderboard with CIs and significance markers, a dot-and-interval chart per metric,
 per-document score distributions, length against score, the pairwise significance matrix
 and a drill-down per article with its references and every summary, the words in bigrams
 shared with a reference highlighted. The template autoescapes; the only markup inserted
