@@ -9,6 +9,7 @@ control sequence.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -42,10 +43,15 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
         }
         for i in range(3)
     ]
+    for record in records:  # ROUGE's ASCII tokenizer drops it: a warning naming the systems
+        record["text"] = "Пример текста на русском языке для проверки токенизатора. " + record["text"]
     data = write_jsonl(tmp / f"{DATASET}.jsonl", records)
+    failing = tmp / "fail.py"
+    failing.write_text(f"import sys\nsys.stdin.read()\nsys.stderr.write({HOSTILE!r})\nsys.exit(3)\n")
     out = tmp / "out"
     proc = run_cli(
         "run", "--dataset", str(data), "-s", f"lead:k=1,name={SYSTEM}", "-s", "lead:k=2,name=[link=http://evil.example]click[/link]",
+        "-s", f"command:cmd={sys.executable} {failing},name=fails {SYSTEM}",
         "-m", "rouge", "--no-cache", "--bootstrap", "50", "-o", str(out), cwd=tmp,
     )  # fmt: skip
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr[-3000:]
@@ -78,6 +84,7 @@ def test_markdown_report_is_inert(hostile_run: tuple[Path, str]) -> None:
         assert bad not in html, bad
     assert "**bold** [link](http://evil.example) [red]rich[/red]" in html
     assert ESC not in text
+    assert "### Failed summaries" in text and "### Warnings" in text  # stderr and labels, escaped
     heading = next(line for line in text.splitlines() if line.startswith("# "))
     rendered = MarkdownIt("commonmark").renderInline(heading[2:])
     assert "ds&lt;img src=x onerror=alert(1)&gt;[red]$\\alpha$:smile:{{7*7}}" in rendered

@@ -119,6 +119,11 @@ def compare(
     from benchmark.stats.compare import compare_results
     from benchmark.stats.gate import check_max_drop, parse_max_drop
 
+    from benchmark.outputs import check_output_file
+
+    for target in (markdown, json_out):
+        if target is not None:
+            check_output_file(target)
     base_results, new_results = load_results(base), load_results(new)
     gates = [parse_max_drop(text)[0] for text in max_drop or ()]
     columns = list(dict.fromkeys([*(metric or new_results.headline_columns), *gates]))
