@@ -112,14 +112,13 @@ def compare(
 
     from benchmark.atomic import atomic_write_text
     from benchmark.cli.console import err_console
+    from benchmark.outputs import check_output_file
     from benchmark.reports.markdown import render_markdown
     from benchmark.reports.terminal import comparison_table
     from benchmark.results import load_results
     from benchmark.stats.analysis import analyze, options_for
     from benchmark.stats.compare import compare_results
     from benchmark.stats.gate import check_max_drop, parse_max_drop
-
-    from benchmark.outputs import check_output_file
 
     for target in (markdown, json_out):
         if target is not None:
