@@ -22,6 +22,7 @@ from benchmark.errors import InputError
 STAGING_PREFIX = ".sumbench-staging-"
 # temporary files of benchmark.atomic: ".{name}.{random}.tmp"
 _TMP_SUFFIX = ".tmp"
+_OWN_TEMPORARIES = (".results.json.", ".scores.csv.", ".report.", ".documents.")
 
 
 def _nearest_existing(path: Path) -> Path:
@@ -97,7 +98,7 @@ def clean_stale(directory: str | Path) -> list[Path]:
                 continue
             shutil.rmtree(entry, ignore_errors=True)
             removed.append(entry)
-        elif name.startswith(".") and name.endswith(_TMP_SUFFIX) and entry.is_file() and name.count(".") >= 3:
+        elif name.startswith(_OWN_TEMPORARIES) and name.endswith(_TMP_SUFFIX) and entry.is_file():
             entry.unlink(missing_ok=True)
             removed.append(entry)
     return removed

@@ -34,7 +34,7 @@ from benchmark.errors import ConfigError
 from benchmark.executors import make_executor
 from benchmark.hashing import stable_hash
 from benchmark.metadata import CacheInfo, DatasetInfo, MetricInfo, RunMetadata, SystemInfo
-from benchmark.progress import NullProgress, Progress
+from benchmark.progress import NullProgress, Progress, listening
 from benchmark.results import Results, document_records
 from benchmark.scoring import Pair, RunContext, RunStats, score_pairs
 from benchmark.summarizers import Summarizer, SummaryFailure
@@ -105,14 +105,25 @@ def summarize_system(system: System, docs: Sequence[Document], ctx: RunContext) 
     batches = _batches(todo, ctx.batch_size)
     arguments = ((system.summarizer, batch) for batch in batches)
     parallel = system.summarizer.parallel_safe
-    for index, outcomes in ctx.executor.imap(summarize_batch, arguments, parallel=parallel):
-        batch = batches[index]
-        done = [(d.fingerprint, s, t) for d, (s, _, t) in zip(batch, outcomes, strict=True) if s is not None]
-        if use_cache:
-            ctx.cache.put_summaries(fingerprint, done)
-        for doc, outcome in zip(batch, outcomes, strict=True):
-            computed[doc.id] = outcome
-        ctx.progress.advance(task, len(batch))
+    live = [0, 0]  # documents the component reported done in the running batch; batches finished
+
+    def advance_live(count: int) -> None:  # in-process batches run in order
+        size = len(batches[live[1]]) if live[1] < len(batches) else 0
+        step = max(0, min(count, size - live[0]))
+        live[0] += step
+        ctx.progress.advance(task, step)
+
+    with listening(advance_live):
+        for index, outcomes in ctx.executor.imap(summarize_batch, arguments, parallel=parallel):
+            batch = batches[index]
+            pairs = zip(batch, outcomes, strict=True)
+            done = [(d.fingerprint, s, t) for d, (s, _, t) in pairs if s is not None]
+            if use_cache:
+                ctx.cache.put_summaries(fingerprint, done)
+            for doc, outcome in zip(batch, outcomes, strict=True):
+                computed[doc.id] = outcome
+            ctx.progress.advance(task, max(0, len(batch) - live[0]))
+            live[0], live[1] = 0, live[1] + 1
     ctx.progress.finish(task)
     records = []
     stats = ctx.stats

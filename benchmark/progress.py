@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Protocol
 
 
@@ -31,3 +34,26 @@ class NullProgress:
 
     def note(self, message: str) -> None:
         pass
+
+
+# Per-document progress from inside a component: a summarizer calls ``document_done()`` as
+# each document (or generated prompt) finishes; when the batch runs in this process the
+# pipeline advances the bar at once (and the ETA follows), otherwise nothing happens.
+_listener: ContextVar[Callable[[int], None] | None] = ContextVar("sumbench_progress", default=None)
+
+
+def document_done(count: int = 1) -> None:
+    """Tell the running progress bar that ``count`` more documents are done (a no-op elsewhere)."""
+    listener = _listener.get()
+    if listener is not None:
+        listener(count)
+
+
+@contextmanager
+def listening(listener: Callable[[int], None]) -> Iterator[None]:
+    """Route :func:`document_done` calls made in this context to ``listener``."""
+    token = _listener.set(listener)
+    try:
+        yield
+    finally:
+        _listener.reset(token)

@@ -69,7 +69,7 @@ class ScriptedServer:
             self.attempts[key] = attempt = self.attempts.get(key, 0) + 1
         if model == "mixed":
             model = "echo" if "story 0" in prompt else "garbage" if "story 1" in prompt else "once429"
-        if model == "flaky429" and attempt <= 2 or model == "once429" and attempt == 1:
+        if (model == "flaky429" and attempt <= 2) or (model == "once429" and attempt == 1):
             return 429, {"Retry-After": "1"}, b'{"error": {"message": "slow down"}}'
         if model == "flaky500" and attempt <= 2:
             return (500, {}, b"boom") if attempt == 1 else (503, {"Retry-After": "1"}, b"busy")
@@ -165,10 +165,9 @@ def llama_server(model: Path, log: Path, startup_s: float = 120) -> Iterator[Lla
         while True:
             if process.poll() is not None:
                 raise RuntimeError(f"llama_cpp.server exited with {process.returncode}: {log.read_text()[-2000:]}")
-            with contextlib.suppress(OSError):
-                with urlopen(f"{base}/models", timeout=2) as response:
-                    if response.status == 200:
-                        break
+            with contextlib.suppress(OSError), urlopen(f"{base}/models", timeout=2) as response:
+                if response.status == 200:
+                    break
             if time.monotonic() > deadline:
                 raise RuntimeError(f"llama_cpp.server not ready after {startup_s} s")
             time.sleep(0.5)

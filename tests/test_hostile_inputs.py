@@ -95,7 +95,8 @@ def _cache_dir(tmp: Path) -> list[str]:
 
 def _build_missing_csv(tmp: Path) -> list[str]:
     (tmp / "a.txt").write_text("One sentence here. Another one there.\n")
-    return ["dataset", "build", str(tmp / "a.txt"), "-r", str(tmp / "missing.csv"), "-o", str(tmp / "o.jsonl")]
+    missing, out = str(tmp / "missing.csv"), str(tmp / "o.jsonl")
+    return ["dataset", "build", str(tmp / "a.txt"), "-r", missing, "-o", out]
 
 
 def _build_output_dir(tmp: Path) -> list[str]:
@@ -185,6 +186,7 @@ CASES: dict[str, tuple[Setup, str]] = {
     "build with a missing -r csv": (_build_missing_csv, "references CSV not found"),
     "build -o a directory": (_build_output_dir, "is a directory"),
     "summarize a binary file": (_summarize_binary, "not a text file"),
+    "summarize binary standard input": (lambda t: ["summarize", "-", "<", "/bin/ls"], "not text"),
 }
 
 
@@ -204,7 +206,11 @@ CASES["results latin-1"] = (_latin1_results, "cannot read a results file")
 def test_hostile_input_exits_2_without_traceback(case: str, tmp_path: Path) -> None:
     setup, message = CASES[case]
     args = setup(tmp_path)
-    proc = run_cli(*args, cwd=tmp_path, timeout=300)
+    if "<" in args:  # standard input from a file
+        stdin = Path(args[args.index("<") + 1]).read_bytes().decode("latin-1")
+        proc = run_cli(*args[: args.index("<")], cwd=tmp_path, input_text=stdin, timeout=300)
+    else:
+        proc = run_cli(*args, cwd=tmp_path, timeout=300)
     output = proc.stdout + proc.stderr
     assert "Traceback" not in output, output[-3000:]
     assert proc.returncode == 2, output[-3000:]

@@ -8,30 +8,56 @@ from typing import Annotated
 import typer
 
 from benchmark.cli.console import console, handle_errors, say
+from benchmark.errors import InputError
 from benchmark.safe_text import printable
 
 
 @handle_errors
 def report(
-    results_file: Annotated[Path, typer.Argument(help="A results.json (or the directory holding it).")],
+    results_files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="A results.json (or the directory holding it); several runs merge into one comparison."
+        ),
+    ],
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Directory for the reports (default: beside results.json)."),
+        typer.Option(
+            "--output",
+            "-o",
+            help="Directory for the reports (default: beside results.json; needed to merge).",
+        ),
     ] = None,
     fmt: Annotated[
-        list[str] | None, typer.Option("--format", "-f", help="md, html, json, csv; repeatable.")
+        list[str] | None, typer.Option("--format", "-f", help="md, html, pdf, json, csv; repeatable.")
     ] = None,
+    show: Annotated[
+        bool, typer.Option("--show", help="Print the leaderboard (with CIs and signatures) here too.")
+    ] = False,
 ) -> None:
-    """Re-render the reports of a finished run from its results.json.
+    """Re-render the reports of finished runs from their results.json; merge several into one.
 
     Example: sumbench report reports/example/results.json --format html
+
+    Example: sumbench report runs/a runs/b --show -o reports/a-vs-b
     """
+    from benchmark.merge import merge_results
     from benchmark.reports import ALL_FORMATS, write_reports
     from benchmark.results import load_results
 
-    results = load_results(results_file)
-    target = output or (results_file if results_file.is_dir() else results_file.parent)
-    formats = tuple(fmt) if fmt else tuple(f for f in ALL_FORMATS if f not in ("json", "csv"))
+    if len(results_files) > 1 and output is None:
+        raise InputError("merging several runs needs --output DIR for the combined reports")
+    runs = [load_results(path) for path in results_files]
+    results = merge_results(runs, [str(p) for p in results_files])
+    first = results_files[0]
+    target = output or (first if first.is_dir() else first.parent)
+    default = tuple(f for f in ALL_FORMATS if f not in ("json", "csv")) if len(runs) == 1 else ALL_FORMATS
+    formats = tuple(fmt) if fmt else default
+    if show:
+        from benchmark.cli.tables import leaderboard
+        from benchmark.stats.analysis import analyze
+
+        console.print(leaderboard(results, analyze(results) if len(results.scores) else None, console.width))
     for kind, path in write_reports(results, target, formats).items():
         say(f"wrote {kind:<4} {path}")
 
@@ -86,6 +112,7 @@ def compare(
 
     from benchmark.atomic import atomic_write_text
     from benchmark.cli.console import err_console
+    from benchmark.outputs import check_output_file
     from benchmark.reports.markdown import render_markdown
     from benchmark.reports.terminal import comparison_table
     from benchmark.results import load_results
@@ -93,6 +120,9 @@ def compare(
     from benchmark.stats.compare import compare_results
     from benchmark.stats.gate import check_max_drop, parse_max_drop
 
+    for target in (markdown, json_out):
+        if target is not None:
+            check_output_file(target)
     base_results, new_results = load_results(base), load_results(new)
     gates = [parse_max_drop(text)[0] for text in max_drop or ()]
     columns = list(dict.fromkeys([*(metric or new_results.headline_columns), *gates]))

@@ -171,7 +171,10 @@ def summarize(
 
     load_plugins(list(plugin or ()))
     if file == "-":
-        text, suffix = sys.stdin.read(), ".txt"
+        data = sys.stdin.buffer.read()
+        if looks_binary(data):
+            raise InputError("standard input is not text (binary data)")
+        text, suffix = data.decode("utf-8", errors="replace"), ".txt"
     else:
         path = Path(file)
         if not path.is_file():

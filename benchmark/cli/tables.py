@@ -24,24 +24,50 @@ def _short(value: float, scale: float) -> str:
     return "—" if value is None or math.isnan(value) else f"{scale * value:.1f}"
 
 
-def leaderboard(results: Results, analysis: Analysis | None = None) -> Group:
-    """Means per system (with the CI on a second line) and, under the table, each metric's signature.
+_PARTS = {
+    "rouge1": "R-1",
+    "rouge2": "R-2",
+    "rougeL": "R-L",
+    "rougeLsum": "R-Lsum",
+    "bertscore": "BS",
+    "length": "len",
+    "sentences": "sents",
+    "coverage": "cov",
+    "density": "dens",
+    "compression": "compr",
+}
+
+
+def abbreviate(column: str) -> str:
+    """A short, legible header: ``rouge1_f`` -> ``R-1 F``, ``length_sentences`` -> ``len sents``."""
+    parts = column.split("_")
+    out = [_PARTS.get(p, p) for p in parts]
+    if len(parts) > 1 and len(parts[-1]) == 1:
+        out[-1] = parts[-1].upper()
+    return " ".join(out)
+
+
+def leaderboard(results: Results, analysis: Analysis | None = None, width: int = 80) -> Group:
+    """Means per system (± half the CI on a second line) and, under the table, each metric's signature.
 
     Every cell folds instead of being cut with an ellipsis, so long system and column names
     stay whole on a narrow terminal.
     """
     means = results.means()
     columns = results.headline_columns
-    level = f"{100 * analysis.options.level:g}% CI on the second line; " if analysis else ""
+    level = f"second line: ± half the {100 * analysis.options.level:g}% CI; " if analysis else ""
     table = Table(
         title=Text(f"{printable(results.metadata.dataset.name)}: mean scores (fractions ×100)"),
         caption=Text(f"{level}signatures below"),
         padding=(0, 1),
     )
-    table.add_column("system", overflow="fold", ratio=2)
-    for col in columns:
-        table.add_column(Text(printable(col)), justify="right", overflow="fold", ratio=1)
-    table.add_column("failed", justify="right", overflow="fold")
+    names = [printable(c) for c in columns]
+    wide_enough = 16 + sum(max(len(n), 6) + 3 for n in names) + 9 <= width
+    headers = names if wide_enough else [abbreviate(n) for n in names]
+    table.add_column("system", overflow="fold", min_width=8)
+    for header in headers:
+        table.add_column(Text(header), justify="right", overflow="fold")
+    table.add_column("failed" if wide_enough else "fail", justify="right", overflow="fold")
     for system in means.index:
         row: list[Text] = [Text(printable(system))]
         for col in columns:
@@ -49,12 +75,14 @@ def leaderboard(results: Results, analysis: Analysis | None = None) -> Group:
             text = _score(value, results.scale(col))
             ci = analysis.ci(str(system), col) if analysis else None
             if ci is not None and not math.isnan(ci.low):
-                scale = results.scale(col)
-                text += f"\n{_short(ci.low, scale)}–{_short(ci.high, scale)}"
+                text += f"\n±{_short((ci.high - ci.low) / 2, results.scale(col))}"
             row.append(Text(text))
         row.append(Text(str(results.metadata.failed(str(system)))))
         table.add_row(*row)
     signatures = Text()
+    if not wide_enough:
+        legend = ", ".join(f"{h} = {n}" for h, n in zip(headers, names, strict=True) if h != n)
+        signatures.append(f"{legend}\n" if legend else "")
     for metric in results.metadata.metrics:
         signatures.append(f"{printable(metric.name)}: ", style="bold")
         signatures.append(printable(metric.signature) + "\n")
@@ -66,4 +94,4 @@ def print_leaderboard(results: Results) -> None:
     from benchmark.cli.console import console
     from benchmark.stats.analysis import analyze
 
-    console.print(leaderboard(results, analyze(results) if len(results.scores) else None))
+    console.print(leaderboard(results, analyze(results) if len(results.scores) else None, console.width))

@@ -11,10 +11,12 @@ from benchmark.safe_text import printable
 def md_escape(text: str) -> str:
     """Escape text for a Markdown table cell or paragraph: no markup, link, HTML, math or mention."""
     text = " ".join(printable(text).split())
-    return _MD_SPECIAL.sub(r"\\\g<0>", text)
+    return _EMOJI.sub(r"\\:", _MD_SPECIAL.sub(r"\\\g<0>", text))
 
 
-_MD_SPECIAL = re.compile(r"[\\`*_\[\]<>|#!&~$:@]")
+# "_" inside a word (rouge1_f) cannot start emphasis in CommonMark: left as it is
+_MD_SPECIAL = re.compile(r"[\\`*\[\]<>|#!&~$@]|(?<![^\W_])_|_(?![^\W_])")
+_EMOJI = re.compile(r":(?=[\w+-]+:)")  # ":smile:" would be an emoji on GitHub; "lead:k=1" stays
 
 
 def md_code(text: str) -> str:

@@ -1,6 +1,6 @@
 """HTML report: one self-contained file (inline CSS and SVG, no script, no external URL).
 
-Leaderboard with CIs and significance markers, a bar chart with error bars per metric,
+Leaderboard with CIs and significance markers, a dot-and-interval chart per metric,
 per-document score distributions, length against score, the pairwise significance matrix
 and a drill-down per article with its references and every summary, the words in bigrams
 shared with a reference highlighted. The template autoescapes; the only markup inserted
@@ -78,7 +78,10 @@ def _length_points(
     return points
 
 
-def leaderboard(analysis: Analysis) -> list[tuple[str, list[Cell]]]:
+def leaderboard(
+    analysis: Analysis, descriptive: frozenset[str] = frozenset()
+) -> list[tuple[str, list[Cell]]]:
+    """Rows of cells; descriptive columns (length, extractiveness) are never marked best or below it."""
     rows = []
     for system in analysis.systems:
         cells = []
@@ -91,12 +94,47 @@ def leaderboard(analysis: Analysis) -> list[tuple[str, list[Cell]]]:
                 Cell(
                     fmt_score(ci.mean, analysis.scale(metric)),
                     fmt_ci(ci.low, ci.high, analysis.scale(metric)),
-                    analysis.best(metric) == system,
-                    analysis.below_best(system, metric),
+                    metric not in descriptive and analysis.best(metric) == system,
+                    metric not in descriptive and analysis.below_best(system, metric),
                 )
             )
         rows.append((system, cells))
     return rows
+
+
+def _score_columns(results: Results, analysis: Analysis) -> list[str]:
+    """Columns worth plotting against summary length: not the length metric's own counts."""
+    return [c for c in analysis.columns if (m := results.metadata.metric_of(c)) is None or m.name != "length"]
+
+
+def worst_documents(results: Results, analysis: Analysis, limit: int = MAX_DOCUMENTS) -> dict[str, Any]:
+    """Documents ordered by the first headline column, worst first, with each system's score.
+
+    The report has no script (its policy forbids them), so this table is the sorted view of
+    the drill-down: each row links to its article.
+    """
+    columns = [c for c in analysis.columns if not results.descriptive(c)]
+    if not columns or not len(results.scores):
+        return {"column": None, "rows": []}
+    column = columns[0]
+    wide = results.wide(column)
+    anchors = {d["id"]: i for i, d in enumerate(results.documents[:limit], start=1)}
+    order = wide.mean(axis=1).sort_values(ascending=analysis.higher_is_better.get(column, True) is not False)
+    rows = []
+    for doc_id, mean in order.head(limit).items():
+        cells = [
+            fmt_score(float(wide[s].get(doc_id, math.nan)) if s in wide else math.nan, analysis.scale(column))
+            for s in analysis.systems
+        ]
+        rows.append(
+            {
+                "id": doc_id,
+                "anchor": anchors.get(doc_id),
+                "mean": fmt_score(float(mean), analysis.scale(column)),
+                "cells": cells,
+            }
+        )
+    return {"column": column, "rows": rows}
 
 
 def significance_matrix(analysis: Analysis, metric: str) -> list[tuple[str, list[dict[str, str] | None]]]:
@@ -152,6 +190,7 @@ def drilldown(
             systems.append(
                 {
                     "name": r.system,
+                    "index": analysis.systems.index(r.system) + 1 if r.system in analysis.systems else 0,
                     "summary": shared_bigram_marks(summary, refs) if summary is not None else None,
                     "error": None if summary is not None else str(r.error),
                     "scores": cells,
@@ -190,7 +229,7 @@ def _render_html(results: Results, analysis: Analysis, max_documents: int) -> st
             (
                 m,
                 Markup(
-                    plots.bar_chart(
+                    plots.interval_chart(
                         m,
                         analysis.systems,
                         [analysis.cis[(s, m)] for s in analysis.systems],
@@ -209,7 +248,8 @@ def _render_html(results: Results, analysis: Analysis, max_documents: int) -> st
         meta=results.metadata,
         analysis=analysis,
         level=f"{100 * analysis.options.level:g}",
-        leaderboard=leaderboard(analysis),
+        leaderboard=leaderboard(analysis, frozenset(c for c in analysis.columns if results.descriptive(c))),
+        worst=worst_documents(results, analysis),
         failed={s.name: s.failed for s in results.metadata.systems},
         bars=bars,
         distributions=Markup(plots.distributions(analysis.columns, analysis.systems, values, analysis.scales))
@@ -217,10 +257,13 @@ def _render_html(results: Results, analysis: Analysis, max_documents: int) -> st
         else None,
         lengths=Markup(
             plots.length_scatter(
-                analysis.columns, analysis.systems, _length_points(results, analysis), analysis.scales
+                _score_columns(results, analysis),
+                analysis.systems,
+                _length_points(results, analysis),
+                analysis.scales,
             )
         )
-        if has_scores
+        if has_scores and _score_columns(results, analysis)
         else None,
         matrices=[(m, significance_matrix(analysis, m)) for m in analysis.columns]
         if len(analysis.systems) > 1

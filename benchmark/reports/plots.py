@@ -18,6 +18,7 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.figure import Figure
 
+from benchmark.safe_text import printable
 from benchmark.stats.resampling import Interval
 
 _METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.DOTALL)
@@ -42,23 +43,27 @@ def _scale_label(scale: float) -> str:
     return f"×{scale:g}, " if scale != 1 else ""
 
 
-def bar_chart(metric: str, systems: Sequence[str], cis: Sequence[Interval], scale: float = 100.0) -> str:
-    """Mean per system (on its display scale) with its CI as an error bar."""
-    fig = Figure(figsize=(max(3.2, 0.9 * len(systems) + 1.2), 2.8))
+def interval_chart(metric: str, systems: Sequence[str], cis: Sequence[Interval], scale: float = 100.0) -> str:
+    """Mean per system (a dot, on its display scale) with its CI as a line: a dot-and-interval plot.
+
+    The axis spans the intervals, not zero to the top, so differences of a point or two show.
+    """
+    systems, metric = [printable(s) for s in systems], printable(metric)
+    fig = Figure(figsize=(4.2, max(1.4, 0.42 * len(systems) + 0.8)))
     ax = fig.add_subplot()
     means = np.array([scale * ci.mean for ci in cis])
     lows = np.array([scale * (ci.low if not math.isnan(ci.low) else ci.mean) for ci in cis])
     highs = np.array([scale * (ci.high if not math.isnan(ci.high) else ci.mean) for ci in cis])
-    x = np.arange(len(systems))
-    ax.bar(x, means, color=[color(i) for i in range(len(systems))], width=0.6)
-    ax.errorbar(x, means, yerr=[means - lows, highs - means], fmt="none", ecolor="#222", capsize=4, lw=1)
-    ax.set_xticks(
-        x, list(systems), rotation=20 if len(systems) > 4 else 0, ha="right" if len(systems) > 4 else "center"
-    )
+    y = np.arange(len(systems))[::-1]
+    for i in range(len(systems)):
+        ax.plot([lows[i], highs[i]], [y[i], y[i]], color=color(i), lw=2.2, solid_capstyle="butt")
+        ax.plot(means[i], y[i], "o", color=color(i), ms=6, mec="#222", mew=0.6)
+    ax.set_yticks(y, list(systems))
+    ax.set_ylim(-0.6, len(systems) - 0.4)
     ax.set_title(f"{metric} ({_scale_label(scale)}95% CI)", fontsize=10)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.grid(axis="y", alpha=0.3)
-    return to_svg(fig, f"bar-{metric}")
+    ax.grid(axis="x", alpha=0.3)
+    return to_svg(fig, f"interval-{metric}")
 
 
 def distributions(
@@ -68,16 +73,17 @@ def distributions(
     scales: dict[str, float] | None = None,
 ) -> str:
     """Per-document scores (display scale): a box plot and the points, one panel per metric."""
+    labels = [printable(s) for s in systems]
     fig = Figure(figsize=(max(4.0, 2.2 * len(columns) + 0.4 * len(systems)), 3.0))
     axes = fig.subplots(1, len(columns), squeeze=False)[0]
     rng = np.random.default_rng(0)
     for ax, metric in zip(axes, columns, strict=True):
         scale = (scales or {}).get(metric, 100.0)
         data = [scale * values.get((s, metric), np.array([])) for s in systems]
-        ax.boxplot(data, tick_labels=list(systems), showfliers=False, widths=0.5)
+        ax.boxplot(data, tick_labels=labels, showfliers=False, widths=0.5)
         for i, points in enumerate(data):
             ax.scatter(i + 1 + rng.uniform(-0.15, 0.15, len(points)), points, s=6, alpha=0.6, color=color(i))
-        ax.set_title(metric, fontsize=10)
+        ax.set_title(printable(metric), fontsize=10)
         ax.tick_params(axis="x", labelrotation=30 if len(systems) > 2 else 0)
         ax.spines[["top", "right"]].set_visible(False)
     return to_svg(fig, "distributions")
@@ -95,8 +101,9 @@ def length_scatter(
     for ax, metric in zip(axes, columns, strict=True):
         for i, system in enumerate(systems):
             x, y = points.get((system, metric), (np.array([]), np.array([])))
-            ax.scatter(x, (scales or {}).get(metric, 100.0) * y, s=8, alpha=0.7, color=color(i), label=system)
-        ax.set_title(metric, fontsize=10)
+            scale = (scales or {}).get(metric, 100.0)
+            ax.scatter(x, scale * y, s=8, alpha=0.7, color=color(i), label=printable(system))
+        ax.set_title(printable(metric), fontsize=10)
         ax.set_xlabel("summary length (words)", fontsize=8)
         ax.spines[["top", "right"]].set_visible(False)
     axes[0].legend(fontsize=7, frameon=False)

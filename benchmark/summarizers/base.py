@@ -9,6 +9,7 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from benchmark.documents import Document
 from benchmark.hashing import stable_hash
+from benchmark.progress import document_done
 from benchmark.specs import ComponentSpec
 
 
@@ -107,7 +108,11 @@ class SummarizerBase:
         raise NotImplementedError(f"{type(self).__name__} implements neither summarize nor summarize_one")
 
     def summarize(self, docs: Sequence[Document]) -> Sequence[SummaryOutput]:
-        return [self.summarize_one(doc) for doc in docs]
+        out: list[SummaryOutput] = []
+        for doc in docs:
+            out.append(self.summarize_one(doc))
+            document_done()
+        return out
 
 
 def is_summarizer_class(cls: type) -> bool:

@@ -16,6 +16,7 @@ from typing import Any, Literal, Protocol
 
 from benchmark.errors import ModelUnavailableError
 from benchmark.models import ResolvedModel, dequantised_dir
+from benchmark.progress import document_done
 
 Backend = Literal["transformers", "llama.cpp"]
 
@@ -240,6 +241,7 @@ class CausalGenerator(_HFGenerator):
             self.device
         )
         rows = self._run(self.model, batch, options, self.tokenizer.pad_token_id)
+        document_done(len(prompts))
         return self._decode(self.tokenizer, self.model, rows[:, batch["input_ids"].shape[1] :], options)
 
 
@@ -323,4 +325,5 @@ class LlamaCppGenerator:
             )
             choice = response["choices"][0]
             out.append(Generated(choice["message"]["content"] or "", choice.get("finish_reason") == "length"))
+            document_done()
         return out
