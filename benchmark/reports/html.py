@@ -18,7 +18,7 @@ import jinja2
 import numpy as np
 from markupsafe import Markup
 
-from benchmark.reports import plots
+from benchmark.reports.charts import chart
 from benchmark.reports.format import fmt_ci, fmt_delta, fmt_p, fmt_score
 from benchmark.reports.highlight import N as NGRAM_N
 from benchmark.reports.highlight import shared_bigram_marks
@@ -176,7 +176,8 @@ def render_html(results: Results, analysis: Analysis, max_documents: int = MAX_D
             (
                 m,
                 Markup(
-                    plots.bar_chart(
+                    chart(
+                        "bar_chart",
                         m,
                         analysis.systems,
                         [analysis.cis[(s, m)] for s in analysis.systems],
@@ -198,12 +199,18 @@ def render_html(results: Results, analysis: Analysis, max_documents: int = MAX_D
         leaderboard=leaderboard(analysis),
         failed={s.name: s.failed for s in results.metadata.systems},
         bars=bars,
-        distributions=Markup(plots.distributions(analysis.columns, analysis.systems, values, analysis.scales))
+        distributions=Markup(
+            chart("distributions", analysis.columns, analysis.systems, values, analysis.scales)
+        )
         if has_scores
         else None,
         lengths=Markup(
-            plots.length_scatter(
-                analysis.columns, analysis.systems, _length_points(results, analysis), analysis.scales
+            chart(
+                "length_scatter",
+                analysis.columns,
+                analysis.systems,
+                _length_points(results, analysis),
+                analysis.scales,
             )
         )
         if has_scores
