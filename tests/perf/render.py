@@ -59,7 +59,7 @@ def rouge_section(r: dict[str, Any]) -> list[str]:
         "",
         f"{r['pairs']:,} real pairs ({r['pairs_from']}); rouge1, rouge2, rougeL, rougeLsum, stemmed. "
         "Ours: the `rouge` metric's Python API (12 columns, sentence split included, memos cleared); "
-        "the peers: `RougeScorer.score` per pair on the same already-split texts. Alternating in one "
+        "the peers: the same sentence split, then `RougeScorer.score` per pair. Alternating in one "
         f"process, {r['repeats']} repeats, medians. Our fast backend ran as "
         f"`{r['sumbench_implementation']}`.",
         "",
