@@ -93,14 +93,15 @@ def cached_section(c: dict[str, Any]) -> list[str]:
 
 def scale_section(d: dict[str, Any]) -> list[str]:
     lines = [
-        f"## {d['documents']:,} documents with BERTScore",
+        f"## {d['documents']:,} documents, {' + '.join(d['metrics'])}",
         "",
         f"`sumbench run` with its defaults, systems {', '.join(d['systems'])}, metrics "
         f"{' + '.join(d['metrics'])}, `--workers {d['workers']}`. Documents: {d['documents_from']}",
         "",
-        "| run | wall | CPU | peak RSS (all processes) | peak RSS (main) | results.json | stages (s) |",
-        "|---|---:|---:|---:|---:|---:|---|",
     ]
+    if "cold" in d:
+        lines += ["| run | wall | CPU | peak RSS (all processes) | peak RSS (main) | results.json "
+                  "| stages (s) |", "|---|---:|---:|---:|---:|---:|---|"]
     for key in ("cold", "cached", "cached_embedded"):
         if key not in d:
             continue
@@ -167,8 +168,9 @@ def render() -> str:
         lines += rouge_section(rouge)
     if (cached := _load("cached_rerun.json")) is not None:
         lines += cached_section(cached)
-    if (scale := _load("scale.json")) is not None:
-        lines += scale_section(scale)
+    for name in ("scale.json", "scale_rouge.json"):
+        if (scale := _load(name)) is not None:
+            lines += scale_section(scale)
     if (e2e := _load("end_to_end.json")) is not None:
         lines += end_to_end_section(e2e)
     for path in sorted(OUT.glob("worker_scaling_*cores.json")):
