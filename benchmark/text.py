@@ -8,8 +8,11 @@ too, so summarizers that select sentences by overlap use exactly what ROUGE uses
 
 from __future__ import annotations
 
+import ctypes
 import re
+import threading
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 from importlib.metadata import version as _version
 from typing import Any
@@ -35,12 +38,30 @@ def paragraphs(text: str) -> list[str]:
     return [p.strip() for p in _PARAGRAPH_BREAK.split(text) if p.strip()]
 
 
+_BUFFERS = threading.local()
+
+
+def _text_to_sentences(text: str) -> str:
+    """``blingfire.text_to_sentences`` with a reused output buffer (the same result, half the cost)."""
+    data = text.encode("utf-8")
+    size = len(data) * 2
+    buffer = getattr(_BUFFERS, "buffer", None)
+    if buffer is None or len(buffer) < size:
+        buffer = _BUFFERS.buffer = ctypes.create_string_buffer(max(size, 1 << 16))
+    written = blingfire.blingfire.TextToSentences(
+        ctypes.c_char_p(data), ctypes.c_int(len(data)), ctypes.byref(buffer), ctypes.c_int(size)
+    )
+    if written == -1 or written > size:
+        return ""
+    return ctypes.string_at(buffer, max(written, 0)).split(b"\0", 1)[0].decode("utf-8")
+
+
 @lru_cache(maxsize=4096)
 def _split_cached(text: str) -> tuple[str, ...]:
     out: list[str] = []
     for para in paragraphs(text):
         flat = " ".join(para.split())
-        out.extend(s.strip() for s in blingfire.text_to_sentences(flat).split("\n") if s.strip())
+        out.extend(s.strip() for s in _text_to_sentences(flat).split("\n") if s.strip())
     return tuple(out)
 
 
@@ -145,11 +166,23 @@ class UnicodeTokenizer:
         return tokens
 
 
-def dropped_fraction(text: str) -> float:
-    """Share of letters and digits that rouge-score's ASCII tokenizer would silently drop."""
+_ASCII_NON_ALNUM = bytes(c for c in range(128) if not chr(c).isalnum())
+
+
+def letter_counts(text: str) -> tuple[int, int]:
+    """Letters and digits in ``text``, and how many of them rouge-score's ASCII tokenizer drops.
+
+    ASCII text (most English text) is counted at C speed: none of its letters is dropped.
+    """
+    if text.isascii():
+        return len(text.encode("ascii").translate(None, _ASCII_NON_ALNUM)), 0
     lowered = text.lower()
     alnum = sum(map(len, _ALNUM_RUN.findall(lowered)))
-    if not alnum:
-        return 0.0
-    kept = sum(map(len, _DEFAULT_KEPT.findall(lowered)))
-    return (alnum - kept) / alnum
+    return alnum, alnum - sum(map(len, _DEFAULT_KEPT.findall(lowered)))
+
+
+def dropped_fraction(text: str | Sequence[str]) -> float:
+    """Share of letters and digits that rouge-score's ASCII tokenizer would silently drop."""
+    counts = [letter_counts(t) for t in ([text] if isinstance(text, str) else text)]
+    alnum = sum(a for a, _ in counts)
+    return sum(d for _, d in counts) / alnum if alnum else 0.0

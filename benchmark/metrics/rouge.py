@@ -142,6 +142,9 @@ class Rouge(MetricBase):
         return out
 
     def _combine(self, scores: list[Any]) -> tuple[float, float, float]:
+        if len(scores) == 1:  # max and mean of one reference: the reference's own numbers
+            s = scores[0]
+            return float(s.precision), float(s.recall), float(s.fmeasure)
         if self.multi_ref == "max":
             best = max(range(len(scores)), key=lambda i: (scores[i].fmeasure, -i))
             s = scores[best]
@@ -154,8 +157,7 @@ class Rouge(MetricBase):
         )
 
     def _warn_dropped(self, candidates: Sequence[str], documents: Sequence[Document]) -> None:
-        sample = "".join(candidates) + "".join(r for d in documents for r in d.references)
-        fraction = dropped_fraction(sample)
+        fraction = dropped_fraction([*candidates, *(r for d in documents for r in d.references)])
         if fraction > DROP_WARN_THRESHOLD:
             warnings.warn(
                 f"rouge: {fraction:.0%} of the letters and digits scored are outside a-z/0-9 and "

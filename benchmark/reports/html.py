@@ -19,7 +19,8 @@ import matplotlib as mpl
 import numpy as np
 from markupsafe import Markup
 
-from benchmark.reports import faithmarks, plots
+from benchmark.reports import faithmarks
+from benchmark.reports.charts import chart
 from benchmark.reports.format import fmt_ci, fmt_delta, fmt_p, fmt_score
 from benchmark.reports.highlight import N as NGRAM_N
 from benchmark.reports.highlight import shared_bigram_marks
@@ -229,7 +230,8 @@ def _render_html(results: Results, analysis: Analysis, max_documents: int) -> st
             (
                 m,
                 Markup(
-                    plots.interval_chart(
+                    chart(
+                        "interval_chart",
                         m,
                         analysis.systems,
                         [analysis.cis[(s, m)] for s in analysis.systems],
@@ -252,11 +254,14 @@ def _render_html(results: Results, analysis: Analysis, max_documents: int) -> st
         worst=worst_documents(results, analysis),
         failed={s.name: s.failed for s in results.metadata.systems},
         bars=bars,
-        distributions=Markup(plots.distributions(analysis.columns, analysis.systems, values, analysis.scales))
+        distributions=Markup(
+            chart("distributions", analysis.columns, analysis.systems, values, analysis.scales)
+        )
         if has_scores
         else None,
         lengths=Markup(
-            plots.length_scatter(
+            chart(
+                "length_scatter",
                 _score_columns(results, analysis),
                 analysis.systems,
                 _length_points(results, analysis),

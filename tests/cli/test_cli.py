@@ -208,6 +208,22 @@ def test_config_file(tiny_set: Path, tmp_path: Path) -> None:
     assert bad.returncode == 2 and "unknown key 'summariser'" in bad.stderr
 
 
+def test_format_chooses_the_reports(tiny_set: Path, tmp_path: Path) -> None:
+    """--format takes a comma list or repeats; run-file key `formats`; an unknown format exits 2."""
+    out = tmp_path / "some"
+    proc = run_cli("run", "-d", str(tiny_set), "-s", "lead", "-m", "rouge", "-o", str(out),
+                   "--format", "md,csv", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["report.md", "results.json", "scores.csv"]
+    config = tmp_path / "sumbench.toml"
+    config.write_text(f'dataset = "{tiny_set}"\nsummarizers = ["lead"]\nmetrics = ["rouge"]\n'
+                      'formats = "md"\nembed_documents = true\noutput = "md-only"\n', encoding="utf-8")
+    assert run_cli("run", "--config", str(config)).returncode == 0
+    assert [p.name for p in (tmp_path / "md-only").iterdir()] == ["report.md"]
+    bad = run_cli("run", "-d", str(tiny_set), "-s", "lead", "-m", "rouge", "--format", "md,pdf")
+    assert bad.returncode == 2 and "unknown report format(s) ['pdf']" in bad.stderr
+
+
 @pytest.mark.parametrize(
     "command",
     [

@@ -78,3 +78,17 @@ def test_native_identical_on_arbitrary_text(
     theirs = rouge_scorer.RougeScorer(list(ROUGE_TYPES), tokenizer=tok).score(target, prediction)
     ours = rouge_native.native_scorer(ROUGE_TYPES, tokenizer, stemmer).score(target, prediction)
     assert {k: tuple(v) for k, v in ours.items()} == {k: tuple(v) for k, v in theirs.items()}
+
+
+def test_sentence_split_equals_blingfire_wrapper(shared_data: Path) -> None:
+    """Our reused-buffer call gives blingfire.text_to_sentences' output on every real text."""
+    import blingfire
+    from realdata import real_pairs
+
+    from benchmark.text import _text_to_sentences, paragraphs
+
+    pairs = real_pairs(shared_data, 5000)
+    texts = dict.fromkeys([c for c, _ in pairs] + [r for _, d in pairs for r in (d.text, *d.references)])
+    paras = [" ".join(p.split()) for t in texts for p in paragraphs(t)]
+    paras += ["", "a", "Ünïcödé — text. 北京是首都。Second one!", "x" * 70000 + ". Next."]
+    assert [_text_to_sentences(p) for p in paras] == [blingfire.text_to_sentences(p) for p in paras]

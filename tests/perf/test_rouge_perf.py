@@ -1,88 +1,104 @@
-"""Benchmark: our ROUGE against rouge-score 0.1.2 on 5,000 real pairs, numbers identical.
+"""Benchmark: the ``rouge`` metric against rouge-score 0.1.2 and rouge-score-rs on 1,000 real pairs.
 
 Run with ``.venv/bin/python -m pytest tests/perf/test_rouge_perf.py -m perf -p no:xdist``.
-Writes ``reports/perf/rouge.json``. Two measurements, each from cold caches:
-
-* core: rouge1, rouge2, rougeLsum with stemming, on the same newline-split texts, our
-  ``FastRougeScorer`` against ``RougeScorer`` (the issue's target: at least 10x);
-* metric: the whole ``rouge`` metric (12 columns, sentence splitting included),
-  ``backend=fast`` against ``backend=rouge-score``.
+Writes ``reports/perf/rouge.json``. The user's path is the metric's Python API,
+``Rouge().score(candidates=..., documents=...)`` (12 columns, our sentence split included,
+every memo cleared before each repeat); the peers do the same work, raw texts in, scores
+out: our sentence split (the same memoised call, cleared before each repeat) then
+``RougeScorer(["rouge1", "rouge2", "rougeL", "rougeLsum"], use_stemmer=True).score`` per pair.
+The three run in the same process, alternating, ``REPEATS`` times; the median of each is
+reported, and every number is compared for exact equality with rouge-score's.
 """
 
 from __future__ import annotations
 
+import os
+import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+import rouge_score_rs
 from measure import machine, write_json
 from realdata import real_pairs
 from rouge_score import rouge_scorer
 
+from benchmark import text
 from benchmark.metrics import rouge as rouge_metric
-from benchmark.metrics import rouge_fast
-from benchmark.metrics.rouge import Rouge, sentence_lines
+from benchmark.metrics import rouge_native
+from benchmark.metrics.rouge import ROUGE_TYPES, Rouge, sentence_lines
 
 pytestmark = pytest.mark.perf
-TYPES = ("rouge1", "rouge2", "rougeLsum")
-N_PAIRS = 5000
+N_PAIRS = 1000
+REPEATS = int(os.environ.get("SUMBENCH_PERF_REPEATS", "5"))
 
 
 def clear_caches() -> None:
-    rouge_fast.analyse.cache_clear()
-    rouge_fast._default_stem.cache_clear()
+    text._split_cached.cache_clear()
+    rouge_metric._lines.cache_clear()
     rouge_metric._analysis.cache_clear()
+    rouge_native.native_scorer.cache_clear()
 
 
-def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
-    start = time.perf_counter()
-    out = fn()
-    return time.perf_counter() - start, out
+def _lines(text_: str) -> str:
+    return sentence_lines(text_)
 
 
-def test_fast_rouge_is_ten_times_faster_with_identical_numbers(shared_data: Path) -> None:
+def as_columns(per_pair: list[dict[str, Any]]) -> dict[str, list[float]]:
+    out: dict[str, list[float]] = {f"{t}_{s}": [] for t in ROUGE_TYPES for s in "fpr"}
+    for scores in per_pair:
+        for t in ROUGE_TYPES:
+            out[f"{t}_p"].append(scores[t].precision)
+            out[f"{t}_r"].append(scores[t].recall)
+            out[f"{t}_f"].append(scores[t].fmeasure)
+    return out
+
+
+def test_rouge_against_rouge_score_and_rouge_score_rs(shared_data: Path) -> None:
     pairs = real_pairs(shared_data, N_PAIRS)
-    texts = [(sentence_lines(doc.references[0]), sentence_lines(cand)) for cand, doc in pairs]
-
-    slow_scorer = rouge_scorer.RougeScorer(list(TYPES), use_stemmer=True)
-    slow_s, expected = timed(lambda: [slow_scorer.score(t, p) for t, p in texts])
-    clear_caches()
-    fast_scorer = rouge_fast.FastRougeScorer(TYPES)
-    fast_s, got = timed(lambda: [fast_scorer.score(t, p) for t, p in texts])
-    core_diff = max(
-        abs(a[k][i] - b[k][i]) for a, b in zip(got, expected, strict=True) for k in TYPES for i in range(3)
-    )
-
     candidates, docs = [c for c, _ in pairs], [d for _, d in pairs]
-    slow_metric, fast_metric = Rouge(backend="rouge-score"), Rouge()
-    metric_slow_s, slow_cols = timed(lambda: slow_metric.score(candidates=candidates, documents=docs))
-    clear_caches()
-    metric_fast_s, fast_cols = timed(lambda: fast_metric.score(candidates=candidates, documents=docs))
-    metric_diff = max(
-        abs(a - b) for col in slow_cols for a, b in zip(fast_cols[col], slow_cols[col], strict=True)
-    )
-
+    raw = [(d.references[0], c) for c, d in pairs]
+    slow = rouge_scorer.RougeScorer(list(ROUGE_TYPES), use_stemmer=True)
+    peer = rouge_score_rs.RougeScorer(list(ROUGE_TYPES), use_stemmer=True)
+    metric = Rouge()
+    contenders: dict[str, Callable[[], dict[str, list[float]]]] = {
+        "rouge-score": lambda: as_columns([slow.score(_lines(t), _lines(p)) for t, p in raw]),
+        "rouge-score-rs": lambda: as_columns([peer.score(_lines(t), _lines(p)) for t, p in raw]),
+        "sumbench": lambda: metric.score(candidates=candidates, documents=docs),
+    }
+    seconds: dict[str, list[float]] = {name: [] for name in contenders}
+    outputs: dict[str, dict[str, list[float]]] = {}
+    for _ in range(REPEATS):
+        for name, fn in contenders.items():
+            clear_caches()
+            start = time.perf_counter()
+            outputs[name] = fn()
+            seconds[name].append(time.perf_counter() - start)
+    median = {name: statistics.median(s) for name, s in seconds.items()}
+    identical = {name: outputs[name] == outputs["rouge-score"] for name in contenders}
     report = {
         "benchmark": "rouge",
         "pairs": N_PAIRS,
-        "pairs_from": "CNN/DM sample lead-1/2/3, last and 4th-6th sentences vs highlights; SummEval, "
-                      "REALSumm and Newsroom system outputs vs their reference (../shared/data)",
-        "core": {
-            "types": list(TYPES), "stemmer": True,
-            "rouge_score_s": round(slow_s, 3), "ours_s": round(fast_s, 3),
-            "rouge_score_pairs_per_s": round(N_PAIRS / slow_s, 1),
-            "ours_pairs_per_s": round(N_PAIRS / fast_s, 1),
-            "speedup": round(slow_s / fast_s, 2), "max_abs_diff": core_diff,
+        "pairs_from": "CNN/DM sample lead-1/2/3, last and 4th-6th sentences vs highlights, then SummEval "
+                      "system outputs vs their reference (../shared/data)",
+        "repeats": REPEATS,
+        "sumbench_implementation": metric.implementation(),
+        "types": list(ROUGE_TYPES), "stemmer": True,
+        "contenders": {
+            name: {"median_s": round(median[name], 4), "all_s": [round(s, 4) for s in seconds[name]],
+                   "pairs_per_s": round(N_PAIRS / median[name], 1),
+                   "identical_to_rouge_score": identical[name]}
+            for name in contenders
         },
-        "metric": {
-            "columns": 12, "includes": "blingfire sentence split, rouge1/2/L/Lsum P/R/F",
-            "rouge_score_backend_s": round(metric_slow_s, 3), "fast_backend_s": round(metric_fast_s, 3),
-            "speedup": round(metric_slow_s / metric_fast_s, 2), "max_abs_diff": metric_diff,
-        },
+        "speedup_vs_rouge_score": round(median["rouge-score"] / median["sumbench"], 1),
+        "speed_vs_rouge_score_rs": round(median["rouge-score-rs"] / median["sumbench"], 2),
         "machine": machine(),
     }
     write_json("rouge.json", report)
-    assert core_diff <= 1e-12 and metric_diff <= 1e-12
-    assert slow_s / fast_s >= 10, report["core"]
+    assert all(identical.values()), identical
+    # The speed target holds on an otherwise idle machine; on an overloaded shared one (load
+    # above the core count) the ratio is recorded, not checked.
+    if report["machine"]["load_average_1m_at_start"] < (os.cpu_count() or 1):
+        assert report["speedup_vs_rouge_score"] >= 60, report["contenders"]

@@ -35,15 +35,16 @@ def _supports(flag: str) -> bool:
     return flag in help_text
 
 
-def _run(dataset: Path, workdir: Path, out: str, *extra: str) -> dict[str, Any]:
+def _run(dataset: Path, workdir: Path, out: str, *extra: str, metrics: tuple[str, ...] = METRICS
+         ) -> dict[str, Any]:
     args = ["run", "-d", str(dataset), "--cache", str(workdir / "cache.sqlite"), "-o", str(workdir / out),
             "--workers", "2"]
     for system in SYSTEMS:
         args += ["-s", system]
-    for metric in METRICS:
+    for metric in metrics:
         args += ["-m", metric]
     load = round(os.getloadavg()[0], 2)
-    result = measure_cli([*args, *extra])
+    result = measure_cli([*args, *extra], env={"SUMBENCH_CHART_CACHE": str(workdir / "charts")})
     meta = json.loads((workdir / out / "results.json").read_text(encoding="utf-8"))["metadata"]
     sizes = {p.name: p.stat().st_size for p in sorted((workdir / out).iterdir()) if p.is_file()}
     return {**result, "args": args[1:] + list(extra), "stage_seconds": meta["timings"],
@@ -68,3 +69,20 @@ def test_scale(shared_data: Path, tmp_path: Path) -> None:
     if _supports("--embed-documents"):
         report["cached_embedded"] = _run(dataset, tmp_path, "embedded", "--embed-documents")
     write_json("scale.json", report)
+
+
+def test_scale_rouge_only(shared_data: Path, tmp_path: Path) -> None:
+    """The same documents with ROUGE only: cold, cached, and the size of results.json with and
+    without ``--embed-documents``. Writes ``reports/perf/scale_rouge.json``."""
+    dataset = tmp_path / f"distinct-{N_DOCS}.jsonl"
+    records = distinct_corpus(shared_data, N_DOCS)
+    dataset.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    report: dict[str, Any] = {
+        "benchmark": "scale", "documents": N_DOCS, "systems": list(SYSTEMS), "metrics": ["rouge"],
+        "workers": 2, "dataset_bytes": dataset.stat().st_size, "machine": machine(),
+        "documents_from": "as in scale.json",
+    }
+    report["cold"] = _run(dataset, tmp_path, "cold", metrics=("rouge",))
+    report["cached"] = _run(dataset, tmp_path, "cached", metrics=("rouge",))
+    report["cached_embedded"] = _run(dataset, tmp_path, "embedded", "--embed-documents", metrics=("rouge",))
+    write_json("scale_rouge.json", report)

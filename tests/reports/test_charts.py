@@ -1,0 +1,34 @@
+"""The chart memo: a hit returns exactly the SVG that drawing gives, and a change of input redraws."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from benchmark.reports import charts, plots
+from benchmark.stats.resampling import Interval
+
+
+def test_memo_hit_equals_drawing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SUMBENCH_CHART_CACHE", str(tmp_path))
+    cis = [Interval(32, 0.41, 0.38, 0.44), Interval(32, 0.37, 0.35, 0.40)]
+    drawn = plots.bar_chart("rouge1_f", ["lead", "textrank"], cis, 100.0)
+    assert charts.chart("bar_chart", "rouge1_f", ["lead", "textrank"], cis, 100.0) == drawn
+    assert len(list(tmp_path.glob("*.svg"))) == 1
+    assert charts.chart("bar_chart", "rouge1_f", ["lead", "textrank"], cis, 100.0) == drawn  # from the memo
+    other = [Interval(32, 0.41, 0.38, 0.44), Interval(32, 0.37, 0.35, 0.41)]
+    assert charts.chart("bar_chart", "rouge1_f", ["lead", "textrank"], other, 100.0) != drawn
+    assert len(list(tmp_path.glob("*.svg"))) == 2
+
+
+def test_arrays_are_keyed_by_value(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SUMBENCH_CHART_CACHE", str(tmp_path))
+    values = {("lead", "rouge1_f"): np.linspace(0.1, 0.9, 2000)}
+    first = charts.chart("distributions", ["rouge1_f"], ["lead"], values, {"rouge1_f": 100.0})
+    changed = values[("lead", "rouge1_f")].copy()
+    changed[1000] += 1e-9  # repr of a long array elides the middle; the key must not
+    second = charts.chart("distributions", ["rouge1_f"], ["lead"], {("lead", "rouge1_f"): changed},
+                          {"rouge1_f": 100.0})
+    assert len(list(tmp_path.glob("*.svg"))) == 2 and first.startswith("<svg") and second.startswith("<svg")
