@@ -56,55 +56,56 @@ def compare(
     draws: np.ndarray | None,
     control: str | None,
 ) -> list[dict[str, Any]]:
-    """One row per (pair of metric columns, level, method)."""
+    """One row per (pair of metric columns, level, method).
+
+    Each column's correlation with the human score, and its value on every resample, is
+    computed once per level and method; pairs reuse them."""
     levels: list[tuple[str, Callable[[Matrix, Matrix, str], tuple[float, int]]]] = [
         ("summary", _within(0)), ("system", _system)
     ]
     if control == "system":
         levels.append(("partial:system", _within(1)))
-    rows = []
     rows_draws = draws if draws is not None else np.empty((0, human.shape[0]), dtype=int)
+    rows = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        per_doc = {(c, m): per_document(x, human, m) for c, x in metrics.items() for m in COMPARE_METHODS}
-        for a, b in combinations(list(metrics), 2):
-            for method in COMPARE_METHODS:
-                for level, corr in levels:
-                    rows.append(_pair(metrics, human, per_doc, a, b, method, level, corr, rows_draws)
-                                | {"human": human_name})
+        for method in COMPARE_METHODS:
+            for level, corr in levels:
+                found = {
+                    c: _against_human(x, human, method, level, corr, rows_draws) for c, x in metrics.items()
+                }
+                for a, b in combinations(list(metrics), 2):
+                    wab, _ = corr(metrics[a], metrics[b], method)
+                    rows.append(_pair(found[a], found[b], wab, a, b) | {
+                        "human": human_name, "level": level, "method": method})
     return rows
 
 
-def _pair(
-    metrics: dict[str, Matrix],
-    human: Matrix,
-    per_doc: dict[tuple[str, str], np.ndarray],
-    a: str,
-    b: str,
-    method: str,
-    level: str,
-    corr: Callable[[Matrix, Matrix, str], tuple[float, int]],
-    draws: np.ndarray,
+def _against_human(
+    metric: Matrix, human: Matrix, method: str, level: str,
+    corr: Callable[[Matrix, Matrix, str], tuple[float, int]], draws: np.ndarray,
 ) -> dict[str, Any]:
-    ma, mb = metrics[a], metrics[b]
-    wa, n = corr(ma, human, method)
-    wb, _ = corr(mb, human, method)
-    wab, _ = corr(ma, mb, method)
+    """The reported correlation, its resampled values, and the correlation Williams' test uses."""
+    williams_r, n = corr(metric, human, method)
     if level == "summary":
-        da, db = per_doc[(a, method)], per_doc[(b, method)]
-        ra, rb = _mean(da), _mean(db)
-        resampled = np.array([_mean(da[d]) - _mean(db[d]) for d in draws])
+        per_doc = per_document(metric, human, method)
+        value = _mean(per_doc)
+        resampled = np.array([_mean(per_doc[d]) for d in draws])
     else:
-        ra, rb = wa, wb
-        resampled = np.array([corr(ma[d], human[d], method)[0] - corr(mb[d], human[d], method)[0]
-                              for d in draws])
+        value = williams_r
+        resampled = np.array([corr(metric[d], human[d], method)[0] for d in draws])
+    return {"r": value, "boot": resampled, "williams_r": williams_r, "n": n}
+
+
+def _pair(fa: dict[str, Any], fb: dict[str, Any], wab: float, a: str, b: str) -> dict[str, Any]:
+    ra, rb = fa["r"], fb["r"]
     a_better = not (rb > ra)
     sign = 1.0 if a_better else -1.0
-    boot = partial.paired_bootstrap(sign * (ra - rb), sign * resampled)
+    boot = partial.paired_bootstrap(sign * (ra - rb), sign * (fa["boot"] - fb["boot"]))
+    wa, wb, n = fa["williams_r"], fb["williams_r"], fa["n"]
     test = partial.williams(wa, wb, wab, n) if a_better else partial.williams(wb, wa, wab, n)
     return {
-        "level": level, "method": method, "metric_a": a, "metric_b": b,
-        "r_a": ra, "r_b": rb, "diff": ra - rb,
+        "metric_a": a, "metric_b": b, "r_a": ra, "r_b": rb, "diff": ra - rb,
         "diff_low": sign * boot.low if a_better else sign * boot.high,
         "diff_high": sign * boot.high if a_better else sign * boot.low,
         "better": a if a_better else b, "p_bootstrap": boot.p,

@@ -205,8 +205,15 @@ class Faithfulness(MetricBase):
         return out
 
     def _ids(self, text: str) -> list[int]:
+        from transformers.utils import logging as hf_logging
+
         tokenizer = self._tokenizer()
-        tokens = tokenizer.tokenize(text)  # converted in slices: no "longer than maximum" warning
+        level = hf_logging.get_verbosity()
+        hf_logging.set_verbosity_error()  # long articles are windowed, not fed whole: no length warning
+        try:
+            tokens = tokenizer.tokenize(text)
+        finally:
+            hf_logging.set_verbosity(level)
         slices = (tokenizer.convert_tokens_to_ids(tokens[s : s + 256]) for s in range(0, len(tokens), 256))
         return [i for ids in slices for i in ids]
 
