@@ -82,17 +82,17 @@ def normalise_base_url(url: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValueError(f"base_url must be an http(s) URL such as http://127.0.0.1:8000/v1, got {url!r}")
     if parts.username or parts.password:
-        raise ValueError("base_url must not hold credentials; put the key in an environment variable "
-                         "and name it with api_key_env")
+        raise ValueError(
+            "base_url must not hold credentials; put the key in an environment variable "
+            "and name it with api_key_env"
+        )
     return url.strip().rstrip("/")
 
 
 class OpenAIChat:
     """An OpenAI-compatible chat-completions server, through the ``openai`` SDK."""
 
-    def __init__(
-        self, base_url: str, model: str, key: str | None, timeout: float, retries: int
-    ) -> None:
+    def __init__(self, base_url: str, model: str, key: str | None, timeout: float, retries: int) -> None:
         try:
             import openai
         except ImportError as exc:
@@ -157,11 +157,13 @@ def _logprobs(block: Any) -> tuple[TopLogprobs, ...] | None:
         if not isinstance(item, dict):
             return None
         pairs = [item, *(item.get("top_logprobs") or [])]
-        out.append(tuple(
-            (str(p["token"]), float(p["logprob"]))
-            for p in pairs
-            if isinstance(p, dict) and "token" in p and isinstance(p.get("logprob"), numbers.Real)
-        ))
+        out.append(
+            tuple(
+                (str(p["token"]), float(p["logprob"]))
+                for p in pairs
+                if isinstance(p, dict) and "token" in p and isinstance(p.get("logprob"), numbers.Real)
+            )
+        )
     return tuple(out)
 
 

@@ -69,7 +69,7 @@ class ScriptedServer:
             self.attempts[key] = attempt = self.attempts.get(key, 0) + 1
         if model == "mixed":
             model = "echo" if "story 0" in prompt else "garbage" if "story 1" in prompt else "once429"
-        if model == "flaky429" and attempt <= 2 or model == "once429" and attempt == 1:
+        if (model == "flaky429" and attempt <= 2) or (model == "once429" and attempt == 1):
             return 429, {"Retry-After": "1"}, b'{"error": {"message": "slow down"}}'
         if model == "flaky500" and attempt <= 2:
             return (500, {}, b"boom") if attempt == 1 else (503, {"Retry-After": "1"}, b"busy")
@@ -155,8 +155,19 @@ class LlamaServer:
 def llama_server(model: Path, log: Path, startup_s: float = 120) -> Iterator[LlamaServer]:
     """llama-cpp-python's OpenAI-compatible server on a free port of 127.0.0.1, killed afterwards."""
     port = free_port()
-    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
-               "--port", str(port), "--n_ctx", "2048"]
+    command = [
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        str(model),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--n_ctx",
+        "2048",
+    ]
     with log.open("wb") as sink:
         process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}/v1"
@@ -164,11 +175,12 @@ def llama_server(model: Path, log: Path, startup_s: float = 120) -> Iterator[Lla
         deadline = time.monotonic() + startup_s
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"llama_cpp.server exited with {process.returncode}: {log.read_text()[-2000:]}")
-            with contextlib.suppress(OSError):
-                with urlopen(f"{base}/models", timeout=2) as response:
-                    if response.status == 200:
-                        break
+                raise RuntimeError(
+                    f"llama_cpp.server exited with {process.returncode}: {log.read_text()[-2000:]}"
+                )
+            with contextlib.suppress(OSError), urlopen(f"{base}/models", timeout=2) as response:
+                if response.status == 200:
+                    break
             if time.monotonic() > deadline:
                 raise RuntimeError(f"llama_cpp.server not ready after {startup_s} s")
             time.sleep(0.5)

@@ -161,7 +161,9 @@ class Judge(MetricBase):
     def backend(self) -> ChatBackend:
         """The server client, or the in-process model."""
         if self.base_url is not None:
-            return OpenAIChat(self.base_url, self.model, api_key(self.api_key_env), self.timeout, self.retries)
+            return OpenAIChat(
+                self.base_url, self.model, api_key(self.api_key_env), self.timeout, self.retries
+            )
         return local_backend(str(self._local_model().gguf_path), self.threads)
 
     def request(self, aspect: str, candidate: str, document: Document) -> ChatRequest:

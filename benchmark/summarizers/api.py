@@ -69,8 +69,9 @@ class API(SummarizerBase):
 
     def __post_init__(self) -> None:
         if not self.base_url or not self.model:
-            raise ValueError("api needs base_url=... and model=..., e.g. "
-                             "api:base_url=http://127.0.0.1:8000/v1,model=NAME")
+            raise ValueError(
+                "api needs base_url=... and model=..., e.g. api:base_url=http://127.0.0.1:8000/v1,model=NAME"
+            )
         object.__setattr__(self, "base_url", normalise_base_url(self.base_url))
         if "{text}" not in self.prompt:
             raise ValueError(f"prompt must contain {{text}}, got {self.prompt!r}")
