@@ -63,6 +63,8 @@ class ChatBackend(Protocol):
 
     def complete(self, request: ChatRequest) -> Completion: ...
 
+    def close(self) -> None: ...
+
 
 def api_key(env_name: str | None) -> str | None:
     """The key in ``$env_name``; ``None`` when no variable is named; an error when it is unset."""
@@ -108,6 +110,10 @@ class OpenAIChat:
         self._client.organization = None
         self._client.project = None
         self._api_error: type[Exception] = openai.OpenAIError
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._client.close()
 
     def complete(self, request: ChatRequest) -> Completion:
         params: dict[str, Any] = {
@@ -217,6 +223,9 @@ class LlamaCppChat:
                 verbose=False,
             )
         self._lock = threading.Lock()
+
+    def close(self) -> None:
+        """Nothing to close: the model stays loaded for the rest of the process."""
 
     def complete(self, request: ChatRequest) -> Completion:
         params: dict[str, Any] = {"max_tokens": request.max_tokens, "temperature": request.temperature}

@@ -17,6 +17,7 @@ when the answer stopped at ``max_tokens``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -103,7 +104,8 @@ class API(SummarizerBase):
     def summarize(self, docs: Sequence[Document]) -> Sequence[SummaryOutput]:
         assert self.base_url is not None and self.model is not None  # checked in __post_init__
         client = OpenAIChat(self.base_url, self.model, api_key(self.api_key_env), self.timeout, self.retries)
-        answers = complete_all(client, [self.request(d) for d in docs], self.concurrency)
+        with closing(client):
+            answers = complete_all(client, [self.request(d) for d in docs], self.concurrency)
         out: list[SummaryOutput] = []
         for answer in answers:
             if isinstance(answer, ChatError):
