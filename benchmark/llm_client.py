@@ -63,6 +63,8 @@ class ChatBackend(Protocol):
 
     def complete(self, request: ChatRequest) -> Completion: ...
 
+    def close(self) -> None: ...
+
 
 def api_key(env_name: str | None) -> str | None:
     """The key in ``$env_name``; ``None`` when no variable is named; an error when it is unset."""
@@ -82,17 +84,17 @@ def normalise_base_url(url: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValueError(f"base_url must be an http(s) URL such as http://127.0.0.1:8000/v1, got {url!r}")
     if parts.username or parts.password:
-        raise ValueError("base_url must not hold credentials; put the key in an environment variable "
-                         "and name it with api_key_env")
+        raise ValueError(
+            "base_url must not hold credentials; put the key in an environment variable "
+            "and name it with api_key_env"
+        )
     return url.strip().rstrip("/")
 
 
 class OpenAIChat:
     """An OpenAI-compatible chat-completions server, through the ``openai`` SDK."""
 
-    def __init__(
-        self, base_url: str, model: str, key: str | None, timeout: float, retries: int
-    ) -> None:
+    def __init__(self, base_url: str, model: str, key: str | None, timeout: float, retries: int) -> None:
         try:
             import openai
         except ImportError as exc:
@@ -108,6 +110,10 @@ class OpenAIChat:
         self._client.organization = None
         self._client.project = None
         self._api_error: type[Exception] = openai.OpenAIError
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._client.close()
 
     def complete(self, request: ChatRequest) -> Completion:
         params: dict[str, Any] = {
@@ -157,11 +163,13 @@ def _logprobs(block: Any) -> tuple[TopLogprobs, ...] | None:
         if not isinstance(item, dict):
             return None
         pairs = [item, *(item.get("top_logprobs") or [])]
-        out.append(tuple(
-            (str(p["token"]), float(p["logprob"]))
-            for p in pairs
-            if isinstance(p, dict) and "token" in p and isinstance(p.get("logprob"), numbers.Real)
-        ))
+        out.append(
+            tuple(
+                (str(p["token"]), float(p["logprob"]))
+                for p in pairs
+                if isinstance(p, dict) and "token" in p and isinstance(p.get("logprob"), numbers.Real)
+            )
+        )
     return tuple(out)
 
 
@@ -215,6 +223,9 @@ class LlamaCppChat:
                 verbose=False,
             )
         self._lock = threading.Lock()
+
+    def close(self) -> None:
+        """Nothing to close: the model stays loaded for the rest of the process."""
 
     def complete(self, request: ChatRequest) -> Completion:
         params: dict[str, Any] = {"max_tokens": request.max_tokens, "temperature": request.temperature}

@@ -5,9 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
-extras="models"
+extras="models,api"
 if [[ "${1:-}" == "--dev" ]]; then
-  extras="models,hf,ray,dev"
+  extras="models,api,hf,ray,dev"
 fi
 if [[ ! -x .venv/bin/python ]]; then
   "$PYTHON" -m venv .venv

@@ -155,8 +155,19 @@ class LlamaServer:
 def llama_server(model: Path, log: Path, startup_s: float = 120) -> Iterator[LlamaServer]:
     """llama-cpp-python's OpenAI-compatible server on a free port of 127.0.0.1, killed afterwards."""
     port = free_port()
-    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
-               "--port", str(port), "--n_ctx", "2048"]
+    command = [
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        str(model),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--n_ctx",
+        "2048",
+    ]
     with log.open("wb") as sink:
         process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}/v1"
@@ -164,7 +175,9 @@ def llama_server(model: Path, log: Path, startup_s: float = 120) -> Iterator[Lla
         deadline = time.monotonic() + startup_s
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"llama_cpp.server exited with {process.returncode}: {log.read_text()[-2000:]}")
+                raise RuntimeError(
+                    f"llama_cpp.server exited with {process.returncode}: {log.read_text()[-2000:]}"
+                )
             with contextlib.suppress(OSError), urlopen(f"{base}/models", timeout=2) as response:
                 if response.status == 200:
                     break

@@ -22,6 +22,7 @@ import math
 import re
 import warnings
 from collections.abc import Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, ClassVar
@@ -161,7 +162,9 @@ class Judge(MetricBase):
     def backend(self) -> ChatBackend:
         """The server client, or the in-process model."""
         if self.base_url is not None:
-            return OpenAIChat(self.base_url, self.model, api_key(self.api_key_env), self.timeout, self.retries)
+            return OpenAIChat(
+                self.base_url, self.model, api_key(self.api_key_env), self.timeout, self.retries
+            )
         return local_backend(str(self._local_model().gguf_path), self.threads)
 
     def request(self, aspect: str, candidate: str, document: Document) -> ChatRequest:
@@ -178,7 +181,8 @@ class Judge(MetricBase):
     def score(self, *, candidates: Sequence[str], documents: Sequence[Document]) -> Scores:
         jobs = [(a, i) for i in range(len(candidates)) for a in self.aspect_list]
         requests = [self.request(a, candidates[i], documents[i]) for a, i in jobs]
-        answers = complete_all(self.backend(), requests, self.concurrency)
+        with closing(self.backend()) as backend:
+            answers = complete_all(backend, requests, self.concurrency)
         out: Scores = {c: [math.nan] * len(candidates) for c in self.columns()}
         out[FAILED] = [0.0] * len(candidates)
         reasons: list[str] = []

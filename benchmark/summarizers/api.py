@@ -17,6 +17,7 @@ when the answer stopped at ``max_tokens``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -69,8 +70,9 @@ class API(SummarizerBase):
 
     def __post_init__(self) -> None:
         if not self.base_url or not self.model:
-            raise ValueError("api needs base_url=... and model=..., e.g. "
-                             "api:base_url=http://127.0.0.1:8000/v1,model=NAME")
+            raise ValueError(
+                "api needs base_url=... and model=..., e.g. api:base_url=http://127.0.0.1:8000/v1,model=NAME"
+            )
         object.__setattr__(self, "base_url", normalise_base_url(self.base_url))
         if "{text}" not in self.prompt:
             raise ValueError(f"prompt must contain {{text}}, got {self.prompt!r}")
@@ -102,7 +104,8 @@ class API(SummarizerBase):
     def summarize(self, docs: Sequence[Document]) -> Sequence[SummaryOutput]:
         assert self.base_url is not None and self.model is not None  # checked in __post_init__
         client = OpenAIChat(self.base_url, self.model, api_key(self.api_key_env), self.timeout, self.retries)
-        answers = complete_all(client, [self.request(d) for d in docs], self.concurrency)
+        with closing(client):
+            answers = complete_all(client, [self.request(d) for d in docs], self.concurrency)
         out: list[SummaryOutput] = []
         for answer in answers:
             if isinstance(answer, ChatError):

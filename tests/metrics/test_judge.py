@@ -33,7 +33,9 @@ def scores(out: Path) -> dict[tuple[str, str], float | None]:
 
 
 def judge_run(tiny_set: Path, out: Path, cache: Path, spec: str) -> Any:
-    return run_cli("run", "-d", str(tiny_set), "-s", "lead", "-m", spec, "-o", str(out), "--cache", str(cache))
+    return run_cli(
+        "run", "-d", str(tiny_set), "-s", "lead", "-m", spec, "-o", str(out), "--cache", str(cache)
+    )
 
 
 def test_scripted_logprobs_give_the_hand_computed_expected_score(
@@ -49,7 +51,9 @@ def test_scripted_logprobs_give_the_hand_computed_expected_score(
         assert values[(doc, "judge_failed")] == 0
     asked = server.requests[0].body
     assert asked["logprobs"] is True and asked["top_logprobs"] == 20 and asked["temperature"] == 0
-    assert "Consistency score (1-5):" in str(server.requests) and "Fluency score (1-5):" in str(server.requests)
+    assert "Consistency score (1-5):" in str(server.requests) and "Fluency score (1-5):" in str(
+        server.requests
+    )
     rerun = judge_run(tiny_set, tmp_path / "again", tmp_path / "c", spec)
     assert rerun.returncode == 0 and server.count() == 6  # cached: no new request
 
@@ -57,7 +61,9 @@ def test_scripted_logprobs_give_the_hand_computed_expected_score(
 def test_parsed_integer_without_logprobs_and_unparseable_answers_fail_visibly(
     server: ScriptedServer, tiny_set: Path, tmp_path: Path
 ) -> None:
-    ok = judge_run(tiny_set, tmp_path / "a", tmp_path / "c", f"judge:base_url={server.base_url},model=judge-text")
+    ok = judge_run(
+        tiny_set, tmp_path / "a", tmp_path / "c", f"judge:base_url={server.base_url},model=judge-text"
+    )
     assert ok.returncode == 0, ok.stderr
     assert {v for (_, m), v in scores(tmp_path / "a").items() if m == "judge_consistency"} == {4.0}
     bad_spec = f"judge:base_url={server.base_url},model=judge-bad"
@@ -80,7 +86,13 @@ def test_parsed_integer_without_logprobs_and_unparseable_answers_fail_visibly(
         (Completion("Consistency: 5/5"), 5.0),
         (Completion("6"), "no score"),
         (Completion(""), "no score"),
-        (Completion("Score: 2", logprobs=((("Score", -0.1),), ((":", -0.1),), ((" 2", -0.7), ("2", -0.7), ("3", -0.7)))), 7 / 3),
+        (
+            Completion(
+                "Score: 2",
+                logprobs=((("Score", -0.1),), ((":", -0.1),), ((" 2", -0.7), ("2", -0.7), ("3", -0.7))),
+            ),
+            7 / 3,
+        ),
     ],
 )
 def test_parse_judgement(completion: Completion, expected: float | str) -> None:
@@ -125,7 +137,19 @@ def _judged(values: dict[tuple[str, str], float | None]) -> list[float | None]:
 @pytest.mark.slow
 def test_judge_through_llama_cpp_server_end_to_end(smollm2_server: LlamaServer, tmp_path: Path) -> None:
     spec = f"judge:base_url={smollm2_server.base_url},model=smollm2,concurrency=2"
-    args = ["run", "-d", str(BUNDLED), "--limit", "2", "-s", "lead", "-m", spec, "--cache", str(tmp_path / "c")]
+    args = [
+        "run",
+        "-d",
+        str(BUNDLED),
+        "--limit",
+        "2",
+        "-s",
+        "lead",
+        "-m",
+        spec,
+        "--cache",
+        str(tmp_path / "c"),
+    ]
     result = run_cli(*args, "-o", str(tmp_path / "out"), timeout=600)
     assert result.returncode == 0, result.stderr
     values = scores(tmp_path / "out")
@@ -134,14 +158,18 @@ def test_judge_through_llama_cpp_server_end_to_end(smollm2_server: LlamaServer, 
     assert len(judged) == 2
     # A 135M model is a weak judge: each answer is a 1-5 score or a recorded failure.
     assert all(v is None or 1 <= v <= 5 for v in judged)
-    assert sum(v is None for v in judged) == sum(values[(d, "judge_failed")] or 0 for d, m in values if m == "judge_failed")
+    assert sum(v is None for v in judged) == sum(
+        values[(d, "judge_failed")] or 0 for d, m in values if m == "judge_failed"
+    )
 
 
 @pytest.mark.slow
 def test_judge_with_the_bundled_model_in_process(tmp_path: Path) -> None:
     pytest.importorskip("llama_cpp")
     (run,) = build_metrics(["judge:model=smollm2"])
-    doc = Document("d", "The council approved the budget on Monday. Taxes will not rise.", ("Budget approved.",))
+    doc = Document(
+        "d", "The council approved the budget on Monday. Taxes will not rise.", ("Budget approved.",)
+    )
     columns = run.metric.score(candidates=["The council approved the budget."], documents=[doc])
     assert set(columns) == {"judge_consistency", "judge_failed"}
     value, failed = columns["judge_consistency"][0], columns["judge_failed"][0]

@@ -39,7 +39,9 @@ def summaries(out: Path) -> dict[tuple[str, str], dict[str, Any]]:
 def test_retries_429_and_5xx_then_succeeds(server: ScriptedServer, tiny_set: Path, tmp_path: Path) -> None:
     base = server.base_url
     result = run_api(
-        tiny_set, tmp_path / "out", tmp_path / "c.sqlite",
+        tiny_set,
+        tmp_path / "out",
+        tmp_path / "c.sqlite",
         f"api:base_url={base},model=flaky429,concurrency=3,name=r429",
         f"api:base_url={base},model=flaky500,concurrency=3,name=r500",
     )
@@ -92,12 +94,16 @@ def test_rerun_sends_no_request_and_fingerprint_covers_prompt(
     assert server.count() == 6
 
 
-def test_key_is_sent_as_bearer_and_never_shown(server: ScriptedServer, tiny_set: Path, tmp_path: Path) -> None:
+def test_key_is_sent_as_bearer_and_never_shown(
+    server: ScriptedServer, tiny_set: Path, tmp_path: Path
+) -> None:
     env = {"SUMBENCH_TEST_KEY": KEY, "OPENAI_ORG_ID": "org-from-env", "OPENAI_API_KEY": "sk-other"}
     base = server.base_url
     out, cache = tmp_path / "out", tmp_path / "c.sqlite"
     result = run_api(
-        tiny_set, out, cache,
+        tiny_set,
+        out,
+        cache,
         f"api:base_url={base},model=echo,api_key_env=SUMBENCH_TEST_KEY,name=ok",
         f"api:base_url={base},model=unauthorized,api_key_env=SUMBENCH_TEST_KEY,name=denied",
         env=env,
@@ -138,11 +144,25 @@ def smollm2_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaSe
 @pytest.mark.slow
 def test_llama_cpp_server_summarizes_and_rerun_is_free(smollm2_server: LlamaServer, tmp_path: Path) -> None:
     spec = f"api:base_url={smollm2_server.base_url},model=smollm2,concurrency=2,max_tokens=60,name=smol"
-    args = ["run", "-d", str(BUNDLED), "--limit", "3", "-s", spec, "-m", "rouge", "--cache", str(tmp_path / "c")]
+    args = [
+        "run",
+        "-d",
+        str(BUNDLED),
+        "--limit",
+        "3",
+        "-s",
+        spec,
+        "-m",
+        "rouge",
+        "--cache",
+        str(tmp_path / "c"),
+    ]
     first = run_cli(*args, "-o", str(tmp_path / "a"), timeout=600)
     assert first.returncode == 0, first.stderr
     rows = summaries(tmp_path / "a")
-    assert len(rows) == 3 and all(r["error"] is None and len(r["summary"].split()) >= 5 for r in rows.values())
+    assert len(rows) == 3 and all(
+        r["error"] is None and len(r["summary"].split()) >= 5 for r in rows.values()
+    )
     served = smollm2_server.completions()
     assert served == 3
     second = run_cli(*args, "-o", str(tmp_path / "b"), timeout=600)
