@@ -85,7 +85,7 @@ def summarize_system(system: System, docs: Sequence[Document], ctx: RunContext) 
     Batches run on the context's executor; each finished batch is written to the cache in
     one transaction as it arrives.
     """
-    fingerprint = system.summarizer.fingerprint()
+    fingerprint = system.fingerprint
     cached = ctx.cache.get_summaries(fingerprint, [d.fingerprint for d in docs])
     todo = [d for d in docs if d.fingerprint not in cached]
     task = f"summarize {system.label}"
@@ -168,10 +168,14 @@ def run(
     )
     systems = build_systems(config.summarizers, seed=config.seed)
     metrics = build_metrics(config.metrics)
-    if config.fail_under:
-        from benchmark.stats.gate import validate_thresholds
+    if config.fail_under or config.allow_failures is not None:
+        from benchmark.stats.gate import parse_allowance, validate_thresholds
 
-        validate_thresholds(list(config.fail_under), [c for m in metrics for c in m.metric.columns()])
+        parse_allowance(config.allow_failures)
+        scales = {c: float(m.metric.display_scale(c)) for m in metrics for c in m.metric.columns()}
+        labels = [s.label for s in systems]
+        for note in validate_thresholds(config.fail_under, list(scales), scales, labels):
+            (progress or NullProgress()).note(f"note: {note}")
     docs = list(refset.documents)
     cache_path = (config.cache or default_cache_path()) if config.use_cache else None
     summary_rows: list[SummaryRecord] = []
@@ -205,7 +209,7 @@ def system_info(system: System, rows: Sequence[SummaryRecord]) -> SystemInfo:
         spec=str(system.spec),
         summarizer=system.spec.name,
         cls=f"{cls.__module__}.{cls.__qualname__}",
-        fingerprint=system.summarizer.fingerprint(),
+        fingerprint=system.fingerprint,
         documents=len(rows),
         failed=sum(r.error is not None for r in rows),
         seconds=round(sum(r.seconds for r in rows), 4),
@@ -219,7 +223,7 @@ def metric_info(run: MetricRun) -> MetricInfo:
     return MetricInfo(
         name=run.name,
         spec=str(run.spec),
-        signature=metric.signature(),
+        signature=run.signature,
         columns=columns,
         scales={c: float(metric.display_scale(c)) for c in columns},
         headline=tuple(metric.headline),

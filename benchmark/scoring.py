@@ -82,7 +82,7 @@ def score_pairs(run: MetricRun, pairs: Sequence[Pair], ctx: RunContext) -> list[
     and cached batch by batch. Progress is reported per group as ``"{metric} {group}"``.
     """
     metric, name = run.metric, run.name
-    signature = metric.signature()
+    signature = run.signature
     keys = [(p.candidate, p.document.fingerprint) for p in pairs]
     cached = ctx.cache.get_scores(signature, keys)
     groups = list(dict.fromkeys(p.group for p in pairs))

@@ -74,10 +74,27 @@ def run(
     ] = None,
     fail_under: Annotated[
         list[str] | None,
-        typer.Option("--fail-under", help="Gate: METRIC=VALUE, fail (exit 1) if any system's mean is below."),
+        typer.Option(
+            "--fail-under",
+            help="Gate: [SYSTEM:]COLUMN=VALUE; fail (exit 1) if a system's mean is below VALUE, in the "
+            "units the tables show: x100 for fractions (rouge1_f=30 is 0.30), raw for counts "
+            "(length_words=50 is 50 words). A system with a failed document or no value fails too. "
+            "Repeatable.",
+        ),
+    ] = None,
+    allow_failures: Annotated[
+        str | None,
+        typer.Option(
+            "--allow-failures",
+            help="Documents a gated system may miss (failed or without a value): a count (3) "
+            "or a fraction of the documents (0.05). Default 0.",
+        ),
     ] = None,
 ) -> None:
     """Run summarizers over a reference set, score them and write reports.
+
+    Exit codes: 0 pass, 1 a gate failed, 2 a usage or input error, 3 an internal error
+    (traceback in the log file the message names).
 
     Example: sumbench run -s lead -s lead:k=1,name=lead1 -m rouge -o reports/leads
 
@@ -107,6 +124,7 @@ def run(
         ray_address=ray_address,
         bootstrap=bootstrap,
         fail_under=tuple(fail_under or ()),
+        allow_failures=allow_failures,
     )
     with RichProgress() as progress:
         results = run_pipeline(cfg, progress=progress)
@@ -116,9 +134,16 @@ def run(
     for kind, path in written.items():
         console.print(f"wrote {kind:<4} {path}")
     if cfg.fail_under:
+        from benchmark.errors import GateFailed
         from benchmark.stats.gate import check_fail_under
 
-        check_fail_under(results, list(cfg.fail_under))
+        try:
+            passed = check_fail_under(results, cfg.fail_under, allow_failures=cfg.allow_failures)
+        except GateFailed as exc:
+            passed = exc.passed
+            raise
+        finally:
+            console.print("\n".join(passed), highlight=False, markup=False)
 
 
 def _print_leaderboard(results: object) -> None:
@@ -127,7 +152,7 @@ def _print_leaderboard(results: object) -> None:
 
     assert isinstance(results, Results)
     means = results.means()
-    table = Table(title=f"{results.metadata.dataset.name}: mean scores (fractions ×100)")
+    table = Table(title=f"{results.metadata.dataset.name}: mean scores (fractions ×100, counts raw)")
     table.add_column("system")
     columns = results.headline_columns
     for col in columns:
