@@ -150,7 +150,7 @@ def compare(
             )
         except GateFailed as exc:
             failures, passed = failures + exc.failures, exc.passed
-        console.print("\n".join(passed), highlight=False, markup=False)
+        console.print("\n".join(passed), highlight=False, markup=False, soft_wrap=True)
     if failures:
         raise GateFailed(failures)
 

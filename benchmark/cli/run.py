@@ -143,7 +143,7 @@ def run(
             passed = exc.passed
             raise
         finally:
-            console.print("\n".join(passed), highlight=False, markup=False)
+            console.print("\n".join(passed), highlight=False, markup=False, soft_wrap=True)
 
 
 def _print_leaderboard(results: object) -> None:
