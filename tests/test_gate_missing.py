@@ -68,7 +68,6 @@ def test_predictions_for_2_of_32_documents_fail_unless_allowed(tmp_path: Path) -
     assert proc.returncode == 1, proc.stderr
     line = "FAIL sparse: rouge1_f missing for 30 of 32 documents, 30 failed to summarize"
     assert line in proc.stderr
-    assert run_cli(*args, "--allow-failures", "29", "-o", str(tmp_path / "b")).returncode == 1
     ok = run_cli(*args, "--allow-failures", "0.95", "-o", str(tmp_path / "c"))
     assert ok.returncode == 0, ok.stderr
 
