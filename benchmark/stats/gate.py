@@ -215,8 +215,10 @@ def check_max_drop(
                 )
                 continue
             diff = change.test.diff
+            drop = change.drop_points
+            moved = f"dropped {drop:.2f}" if drop >= 0 else f"improved {-drop:.2f}"
             line = (
-                f"{change.system}: {gate.column} dropped {change.drop_points:.2f} "
+                f"{change.system}: {gate.column} {moved} "
                 f"({change.scale * change.base_mean:.2f} -> {change.scale * change.new_mean:.2f}; "
                 f"change CI [{change.scale * diff.low:+.2f}, {change.scale * diff.high:+.2f}], "
                 f"p={change.p_adjusted:.4f}) {{}} {gate.value:g} ({unit(change.scale)})"
