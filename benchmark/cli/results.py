@@ -129,7 +129,13 @@ def compare(
         allow_signature_mismatch=allow_signature_mismatch,
         options=options_for(new_results, resamples=bootstrap, seed=seed),
     )
-    for warning in comparison.warnings:
+    warnings = list(comparison.warnings) + [
+        f"{c.system}: {c.metric} has no value for {c.missing_base} (BASE) and {c.missing_new} (NEW) of "
+        f"{comparison.shared_documents} shared documents; its change covers the rest only"
+        for c in comparison.changes
+        if c.missing_base or c.missing_new
+    ]
+    for warning in warnings:
         err_console.print(f"warning: {warning}", style="yellow", highlight=False, markup=False)
     console.print(comparison_table(comparison))
     if markdown:
