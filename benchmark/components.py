@@ -9,13 +9,18 @@ as from any install; third-party components arrive through the ``sumbench.summar
 
 from __future__ import annotations
 
+import importlib.util
+import os
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from importlib.metadata import PackageNotFoundError
 from pathlib import Path
 from typing import Any
 
 from benchmark.documents import ReferenceSet
 from benchmark.errors import ConfigError
+from benchmark.hashing import file_hash
 from benchmark.metrics.base import Metric, is_metric_class
 from benchmark.registry import Registry
 from benchmark.specs import ComponentSpec, build_component, default_label, option_fields
@@ -57,6 +62,12 @@ class System:
     spec: ComponentSpec
     summarizer: Summarizer
 
+    @property
+    def fingerprint(self) -> str:
+        """The summarizer's fingerprint; for a plugin also a hash of its source file, so
+        editing its code recomputes its summaries even without a version bump."""
+        return with_source(self.summarizer.fingerprint(), type(self.summarizer))
+
 
 @dataclass(frozen=True, slots=True)
 class MetricRun:
@@ -68,6 +79,26 @@ class MetricRun:
     @property
     def name(self) -> str:
         return self.spec.name
+
+    @property
+    def signature(self) -> str:
+        """The metric's signature; for a plugin also a hash of its source file."""
+        return with_source(self.metric.signature(), type(self.metric))
+
+
+def source_hash(cls: type) -> str | None:
+    """Hash of the file that defines a plugin class (``--plugin`` file or an installed entry
+    point); None for sumbench's own components, whose ``version`` says when output changes."""
+    if cls.__module__ == "benchmark" or cls.__module__.startswith("benchmark."):
+        return None
+    path = getattr(sys.modules.get(cls.__module__), "__file__", None)
+    return file_hash(path, 12) if path and os.path.isfile(path) else None
+
+
+def with_source(identity: str, cls: type) -> str:
+    """``identity`` with the plugin source hash appended (unchanged for built-ins)."""
+    digest = source_hash(cls)
+    return identity if digest is None else f"{identity}|source:{digest}"
 
 
 def _conforming(component: Any, protocol: type, base: str) -> Any:
@@ -84,6 +115,48 @@ def _conforming(component: Any, protocol: type, base: str) -> Any:
             f"protocol; subclass benchmark.{base}, which provides defaults for them"
         )
     return component
+
+
+def _importable(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def install_hint(extra: str) -> str:
+    return f"pip install 'sumbench[{extra}]'"
+
+
+def _load(registry: Registry[Any], name: str) -> type:
+    """The class of ``name`` after checking the packages it ``requires`` (its ``extra`` installs them).
+
+    A missing package is a ConfigError (exit 2) naming the extra to install, never a traceback."""
+    try:
+        cls = registry.get(name)
+    except ConfigError as exc:
+        if isinstance(exc.__cause__, ModuleNotFoundError):
+            raise ConfigError(f"{exc}; if it comes with an extra: {install_hint('models')}") from exc
+        raise
+    missing = [m for m in getattr(cls, "requires", ()) if not _importable(m)]
+    if missing:
+        raise ConfigError(
+            f"{registry.kind} {name!r} needs {', '.join(missing)}, which is not installed; "
+            f"install it with: {install_hint(getattr(cls, 'extra', 'models'))}"
+        )
+    return cls
+
+
+def _build(registry: Registry[Any], cls: type, spec: ComponentSpec, protocol: type, base: str) -> Any:
+    """Instantiate and check against ``protocol``; a package missing at build time is exit 2."""
+    try:
+        return _conforming(build_component(cls, spec, registry.kind), protocol, base)
+    except ModuleNotFoundError as exc:  # PackageNotFoundError is one too
+        what = str(exc) if isinstance(exc, PackageNotFoundError) else (exc.name or str(exc))
+        raise ConfigError(
+            f"{registry.kind} {spec.name!r} needs {what}, which is not installed; "
+            f"install it with: {install_hint(getattr(cls, 'extra', 'models'))}"
+        ) from exc
 
 
 def load_plugins(refs: Sequence[str]) -> list[tuple[str, list[str]]]:
@@ -114,12 +187,12 @@ def build_systems(specs: Sequence[str], seed: int | None = None) -> list[System]
     systems: list[System] = []
     for text in specs:
         parsed = ComponentSpec.parse(text)
-        cls = SUMMARIZERS.get(parsed.name)
+        cls = _load(SUMMARIZERS, parsed.name)
         expand = getattr(cls, "expand_spec", None)
         for spec in expand(parsed) if callable(expand) else [parsed]:
             if seed is not None and "seed" in option_fields(cls) and "seed" not in dict(spec.options):
                 spec = replace(spec, options=tuple(sorted((*spec.options, ("seed", str(seed))))))
-            summarizer = _conforming(build_component(cls, spec, "summarizer"), Summarizer, "SummarizerBase")
+            summarizer = _build(SUMMARIZERS, cls, spec, Summarizer, "SummarizerBase")
             systems.append(System(default_label(spec, summarizer), spec, summarizer))
     labels = [s.label for s in systems]
     dupes = sorted({label for label in labels if labels.count(label) > 1})
@@ -150,6 +223,6 @@ def build_metrics(specs: Sequence[str]) -> list[MetricRun]:
     runs = []
     for text in specs:
         spec = ComponentSpec.parse(text)
-        metric = _conforming(build_component(METRICS.get(spec.name), spec, "metric"), Metric, "MetricBase")
+        metric = _build(METRICS, _load(METRICS, spec.name), spec, Metric, "MetricBase")
         runs.append(MetricRun(spec, metric))
     return runs

@@ -9,15 +9,16 @@ from typing import Any
 
 from benchmark.errors import ConfigError
 
-DEFAULT_DATASET = "datasets/news-sample.jsonl"
+DEFAULT_DATASET = "news-sample.jsonl"
 DEFAULT_SUMMARIZERS: tuple[str, ...] = ("lead", "textrank", "transformer")
 DEFAULT_METRICS: tuple[str, ...] = ("rouge", "bertscore")
 
 
 def bundled_dataset() -> Path:
-    """The bundled reference set: beside the checkout, or under the current directory."""
-    here = Path(__file__).resolve().parent.parent / DEFAULT_DATASET
-    return here if here.is_file() else Path(DEFAULT_DATASET)
+    """The bundled reference set, shipped as package data (``benchmark/data``), so it is found
+    from any directory after any install. ``datasets/news-sample.jsonl`` in the repository is
+    its source; a test keeps the two identical."""
+    return Path(__file__).resolve().parent / "data" / DEFAULT_DATASET
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,7 @@ class RunConfig:
     ray_address: str | None = None
     ray_gpus: float = 0.0
     fail_under: tuple[str, ...] = ()
+    allow_failures: str | None = None
     formats: tuple[str, ...] = ("json", "csv", "md", "html")
     embed_documents: bool = False
 

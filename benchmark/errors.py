@@ -36,6 +36,7 @@ class GateFailed(SumbenchError):
 
     exit_code = 1
 
-    def __init__(self, failures: list[str]) -> None:
+    def __init__(self, failures: list[str], passed: list[str] | None = None) -> None:
         self.failures = failures
+        self.passed = passed or []  # the checks that passed, for the log
         super().__init__("\n".join(failures))

@@ -94,7 +94,7 @@ def summarize_system(system: System, docs: Sequence[Document], ctx: RunContext) 
     Batches run on the context's executor; each finished batch is written to the cache in
     one transaction as it arrives (unless the summarizer opts out with ``cache_summaries``).
     """
-    fingerprint = system.summarizer.fingerprint()
+    fingerprint = system.fingerprint
     use_cache = system.summarizer.cache_summaries
     cached = ctx.cache.get_summaries(fingerprint, [d.fingerprint for d in docs]) if use_cache else {}
     todo = [d for d in docs if d.fingerprint not in cached]
@@ -197,10 +197,14 @@ def run(
     )
     systems = build_systems(config.summarizers, seed=config.seed)
     metrics = build_metrics(config.metrics)
-    if config.fail_under:
-        from benchmark.stats.gate import validate_thresholds
+    if config.fail_under or config.allow_failures is not None:
+        from benchmark.stats.gate import parse_allowance, validate_thresholds
 
-        validate_thresholds(list(config.fail_under), [c for m in metrics for c in m.metric.columns()])
+        parse_allowance(config.allow_failures)
+        scales = {c: float(m.metric.display_scale(c)) for m in metrics for c in m.metric.columns()}
+        labels = [s.label for s in systems]
+        for note in validate_thresholds(config.fail_under, list(scales), scales, labels):
+            (progress or NullProgress()).note(f"note: {note}")
     check_text_needs(full, systems, metrics)
     for system in systems:
         system.summarizer.prepare(full.documents)
@@ -241,7 +245,7 @@ def system_info(system: System, rows: Sequence[SummaryRecord]) -> SystemInfo:
         spec=str(system.spec),
         summarizer=system.spec.name,
         cls=f"{cls.__module__}.{cls.__qualname__}",
-        fingerprint=system.summarizer.fingerprint(),
+        fingerprint=system.fingerprint,
         documents=len(rows),
         failed=sum(r.error is not None for r in rows),
         seconds=round(sum(r.seconds for r in rows), 4),
@@ -255,7 +259,7 @@ def metric_info(run: MetricRun) -> MetricInfo:
     return MetricInfo(
         name=run.name,
         spec=str(run.spec),
-        signature=metric.signature(),
+        signature=run.signature,
         columns=columns,
         scales={c: float(metric.display_scale(c)) for c in columns},
         headline=tuple(metric.headline),

@@ -110,11 +110,27 @@ class Results:
         return sub.pivot_table(index="doc_id", columns="system", values="value", aggfunc="first")
 
     def means(self) -> pd.DataFrame:
-        """Mean per system (rows, run order) and score column (columns)."""
+        """Mean per system (rows, run order) and score column (columns).
+
+        Every system has a row, also one that failed on every document (its means are NaN)."""
         if not len(self.scores):
-            return pd.DataFrame(index=self.systems)
+            return pd.DataFrame(index=self.systems, columns=self.metric_columns, dtype=float)
         table = self.scores.pivot_table(index="system", columns="column", values="value", aggfunc="mean")
-        return table.reindex(index=[s for s in self.systems if s in table.index], columns=self.metric_columns)
+        extra = [s for s in table.index if s not in set(self.systems)]
+        return table.reindex(index=[*self.systems, *extra], columns=self.metric_columns)
+
+    @property
+    def document_ids(self) -> list[str]:
+        """Ids of the run's documents (summarized or failed), in run order."""
+        ids = [*self.summaries.get("doc_id", ()), *self.scores.get("doc_id", ())]
+        return [str(d) for d in dict.fromkeys(ids)]
+
+    def missing(self, column: str) -> dict[str, int]:
+        """Per system, how many of the run's documents have no value in ``column``."""
+        total = len(self.document_ids)
+        sub = self.scores[(self.scores["column"] == column) & self.scores["value"].notna()]
+        present = sub.groupby("system")["doc_id"].nunique()
+        return {s: total - int(present.get(s, 0)) for s in self.systems}
 
     def to_json(self) -> str:
         payload = {

@@ -85,7 +85,7 @@ def score_pairs(run: MetricRun, pairs: Sequence[Pair], ctx: RunContext) -> list[
     Progress is reported per group as ``"{metric} {group}"``.
     """
     metric, name = run.metric, run.name
-    signature = metric.signature()
+    signature = run.signature
     keys = [(p.candidate, p.document.fingerprint) for p in pairs]
     unreadable = ctx.cache.bad_rows
     cached = ctx.cache.get_scores(signature, keys)

@@ -28,16 +28,17 @@ def test_fail_under_prints_one_line_per_failed_check(tiny_set: Path, tmp_path: P
         "-o",
         str(tmp_path / "out"),
         "--fail-under",
-        "rouge1_f=0.99",
+        "rouge1_f=99",
         "--fail-under",
         "rouge2_f=99",
         "--fail-under",
-        "rougeL_f=0.01",
+        "rougeL_f=1",
     )
     assert proc.returncode == 1
     fails = [line for line in proc.stderr.splitlines() if "FAIL " in line]
     assert len(fails) == 4  # two systems x two failing metrics; rougeL_f passes
-    assert sum("rouge2_f mean" in f and "< 0.9900" in f for f in fails) == 2
+    assert sum("rouge2_f mean" in f and "< 99.00 (x100)" in f for f in fails) == 2
+    assert proc.stdout.count("pass ") == 2 and "rougeL_f mean" in proc.stdout
     assert (tmp_path / "out" / "report.html").is_file()  # reports are written before the gate
 
 
@@ -94,13 +95,16 @@ def test_max_drop_needs_significance_unless_any_drop() -> None:
     with pytest.raises(GateFailed) as failed:
         check_max_drop(comparison, ["rouge1_f=1.0"], require_significant=False)
     assert failed.value.failures[0].startswith("FAIL s: rouge1_f dropped")
+    assert failed.value.failures[0].endswith("> 1 (x100)")
     clear = compare_results(_run(base), _run(base - 0.05))
     with pytest.raises(GateFailed):
         check_max_drop(clear, ["rouge1_f=1.0"])
     check_max_drop(clear, ["rouge1_f=6"])  # 5 points allowed under a 6-point limit
 
 
-@pytest.mark.parametrize("text", ["rouge1_f", "=1", "rouge1_f=abc", "rouge1_f=-1"])
+@pytest.mark.parametrize(
+    "text", ["rouge1_f", "=1", "rouge1_f=abc", "rouge1_f=-1", "rouge1_f=nan", "rouge1_f=inf", "s:=1"]
+)
 def test_bad_max_drop_is_a_config_error(text: str) -> None:
     with pytest.raises(ConfigError):
         parse_max_drop(text)

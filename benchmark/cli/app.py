@@ -18,7 +18,9 @@ app = typer.Typer(
     name="sumbench",
     help="Summarization evaluation and benchmarking: run summarizers over a reference set, "
     "score them (ROUGE, BERTScore, ...), write reports and gate CI on them.\n\n"
-    "Example: sumbench run --summarizer lead:k=3 --metric rouge --output reports/lead3",
+    "Example: sumbench run --summarizer lead:k=3 --metric rouge --output reports/lead3\n\n"
+    "Exit codes: 0 pass; 1 a gate failed (--fail-under, --max-drop, --min-coverage); 2 a usage or "
+    "input error; 3 an internal error (the traceback is in the log file the message names).",
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
@@ -52,9 +54,29 @@ app.add_typer(dataset_app, name="dataset")
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: exit 0 pass, 1 a gate failed, 2 a usage or input error,
+    3 an internal error (its traceback in a log file the message names)."""
+    import sys
+
+    from benchmark.cli.console import EXIT_USAGE, report_error, report_internal_error
+    from benchmark.errors import SumbenchError
+
+    try:
+        code = app(standalone_mode=False)
+    except (typer.Abort, KeyboardInterrupt):
+        sys.stderr.write("aborted\n")
+        code = 130
+    except SumbenchError as exc:
+        code = report_error(exc)
+    except Exception as exc:
+        if _is_usage_error(exc):  # click's usage and parameter errors: always 2
+            exc.show()  # type: ignore[attr-defined]
+            code = EXIT_USAGE
+        else:
+            code = report_internal_error(exc)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
-if __name__ == "__main__":
-    main()
+def _is_usage_error(exc: Exception) -> bool:
+    """A click exception (bad option, missing argument, unreadable file): it can show itself."""
+    return callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None), int)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import functools
+import os
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 import typer
@@ -29,19 +32,58 @@ err_console = Console(stderr=True, emoji=False)
 P = ParamSpec("P")
 R = TypeVar("R")
 
+EXIT_OK, EXIT_GATE, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+"""Exit codes: 0 pass, 1 a gate failed, 2 a usage or input error, 3 an internal error."""
+
+
+def report_error(exc: SumbenchError) -> int:
+    """Print a user-facing error as one clean message; returns its exit code."""
+    label = "gate failed" if exc.exit_code == EXIT_GATE else "error"
+    err_console.print(f"[bold red]{label}:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
+    return exc.exit_code
+
+
+def report_internal_error(exc: BaseException) -> int:
+    """Write the traceback of an unexpected error to a log file, name it, return exit code 3."""
+    import tempfile
+    import time
+    import traceback
+
+    log_dir = Path(os.environ.get("SUMBENCH_LOG_DIR") or tempfile.gettempdir())
+    text = "".join(traceback.format_exception(exc))
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        log = log_dir / f"sumbench-error-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
+        log.write_text(" ".join(sys.argv) + "\n\n" + text, encoding="utf-8")
+        where = f"the traceback is in {log}"
+    except OSError:
+        sys.stderr.write(text)
+        where = "traceback above"
+    err_console.print(
+        f"[bold red]internal error:[/] {escape(type(exc).__name__)}: {escape(str(exc))}\n"
+        f"{escape(where)}; please report it with that file",
+        highlight=False,
+        soft_wrap=True,
+    )
+    return EXIT_INTERNAL
+
 
 def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
-    """Turn SumbenchError into a clean message and its exit code (no traceback)."""
+    """Turn SumbenchError into a clean message and its exit code (no traceback); any other
+    exception into exit code 3 with its traceback in a log file."""
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
         except SumbenchError as exc:
-            label = "gate failed" if exc.exit_code == 1 else "error"
-            message = escape(printable(str(exc)))
-            err_console.print(f"[bold red]{label}:[/] {message}", highlight=False, soft_wrap=True)
-            raise typer.Exit(exc.exit_code) from None
+            raise typer.Exit(report_error(exc)) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if callable(getattr(exc, "show", None)):  # a click usage error: main() makes it 2
+                raise
+            raise typer.Exit(report_internal_error(exc)) from None
 
     return wrapper
 

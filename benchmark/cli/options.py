@@ -12,7 +12,7 @@ DatasetOpt = Annotated[
         "--dataset",
         "-d",
         help="Reference set: JSONL, CSV, TSV or hf:NAME[:CONFIG]:SPLIT. "
-        "Default: the bundled datasets/news-sample.jsonl.",
+        "Default: the bundled news-sample set (32 news articles, shipped with the package).",
     ),
 ]
 TextFieldOpt = Annotated[

@@ -76,11 +76,28 @@ def compare(
         list[str] | None,
         typer.Option(
             "--max-drop",
-            help="Gate: METRIC=POINTS; fail (exit 1) when a system's NEW mean is below "
-            "BASE by more than POINTS on the x100 scale (rouge1_f=1.0 allows a drop of 0.01) and, "
-            "unless --any-drop, the drop is significant. Repeatable.",
+            help="Gate: [SYSTEM:]COLUMN=POINTS; fail (exit 1) when a system's NEW mean is below "
+            "BASE by more than POINTS in the units the tables show (x100 for fractions: rouge1_f=1.0 "
+            "allows a drop of 0.01; raw for counts) and, unless --any-drop, the drop is significant; "
+            "also when a system has documents without a value in either run. Repeatable.",
         ),
     ] = None,
+    allow_failures: Annotated[
+        str | None,
+        typer.Option(
+            "--allow-failures",
+            help="Documents a gated system may miss (failed or without a value): a count (3) "
+            "or a fraction of the shared documents (0.05). Default 0.",
+        ),
+    ] = None,
+    min_coverage: Annotated[
+        float,
+        typer.Option(
+            "--min-coverage",
+            help="Fail (exit 1) when the documents both runs share are fewer than this fraction "
+            "of either run's documents; the message names the missing ones. Default 1 (all).",
+        ),
+    ] = 1.0,
     require_significant: Annotated[
         bool,
         typer.Option(
@@ -104,7 +121,8 @@ def compare(
 ) -> None:
     """Compare two runs: per system and metric the change, its CI and significance.
 
-    Systems are paired by name and documents by id (only those both runs scored).
+    Systems are paired by name and documents by id. Exit codes: 0 pass, 1 a gate failed
+    (--max-drop, missing documents, --min-coverage), 2 a usage or input error, 3 an internal error.
 
     Example: sumbench compare base/results.json new/results.json --max-drop rouge1_f=1.0 --markdown report.md
     """
@@ -112,19 +130,28 @@ def compare(
 
     from benchmark.atomic import atomic_write_text
     from benchmark.cli.console import err_console
+    from benchmark.errors import GateFailed
     from benchmark.outputs import check_output_file
     from benchmark.reports.markdown import render_markdown
     from benchmark.reports.terminal import comparison_table
     from benchmark.results import load_results
     from benchmark.stats.analysis import analyze, options_for
     from benchmark.stats.compare import compare_results
-    from benchmark.stats.gate import check_max_drop, parse_max_drop
+    from benchmark.stats.gate import (
+        check_coverage,
+        check_max_drop,
+        parse_allowance,
+        parse_max_drop,
+        parse_min_coverage,
+    )
 
     for target in (markdown, json_out):
         if target is not None:
             check_output_file(target)
+    parse_allowance(allow_failures)
+    parse_min_coverage(min_coverage)
     base_results, new_results = load_results(base), load_results(new)
-    gates = [parse_max_drop(text)[0] for text in max_drop or ()]
+    gates = [parse_max_drop(text).column for text in max_drop or ()]
     columns = list(dict.fromkeys([*(metric or new_results.headline_columns), *gates]))
     comparison = compare_results(
         base_results,
@@ -133,7 +160,13 @@ def compare(
         allow_signature_mismatch=allow_signature_mismatch,
         options=options_for(new_results, resamples=bootstrap, seed=seed),
     )
-    for warning in comparison.warnings:
+    warnings = list(comparison.warnings) + [
+        f"{c.system}: {c.metric} has no value for {c.missing_base} (BASE) and {c.missing_new} (NEW) of "
+        f"{comparison.shared_documents} shared documents; its change covers the rest only"
+        for c in comparison.changes
+        if c.missing_base or c.missing_new
+    ]
+    for warning in warnings:
         err_console.print(f"warning: {printable(warning)}", style="yellow", highlight=False, markup=False)
     console.print(comparison_table(comparison))
     if markdown:
@@ -142,6 +175,19 @@ def compare(
     if json_out:
         atomic_write_text(json_out, json.dumps(comparison.to_dict(), indent=1, allow_nan=False) + "\n")
         say(f"wrote json {json_out}")
+    failures: list[str] = []
+    try:
+        check_coverage(comparison, min_coverage)
+    except GateFailed as exc:
+        failures += exc.failures
     if max_drop:
-        check_max_drop(comparison, list(max_drop), require_significant=require_significant)
+        try:
+            passed = check_max_drop(
+                comparison, max_drop, require_significant=require_significant, allow_failures=allow_failures
+            )
+        except GateFailed as exc:
+            failures, passed = failures + exc.failures, exc.passed
+        console.print("\n".join(passed), highlight=False, markup=False, soft_wrap=True)
+    if failures:
+        raise GateFailed(failures)
 

@@ -79,7 +79,21 @@ def run(
     ] = None,
     fail_under: Annotated[
         list[str] | None,
-        typer.Option("--fail-under", help="Gate: METRIC=VALUE, fail (exit 1) if any system's mean is below."),
+        typer.Option(
+            "--fail-under",
+            help="Gate: [SYSTEM:]COLUMN=VALUE; fail (exit 1) if a system's mean is below VALUE, in the "
+            "units the tables show: x100 for fractions (rouge1_f=30 is 0.30), raw for counts "
+            "(length_words=50 is 50 words). A system with a failed document or no value fails too. "
+            "Repeatable.",
+        ),
+    ] = None,
+    allow_failures: Annotated[
+        str | None,
+        typer.Option(
+            "--allow-failures",
+            help="Documents a gated system may miss (failed or without a value): a count (3) "
+            "or a fraction of the documents (0.05). Default 0.",
+        ),
     ] = None,
     report_format: Annotated[
         list[str] | None,
@@ -99,6 +113,9 @@ def run(
     ] = False,
 ) -> None:
     """Run summarizers over a reference set, score them and write reports.
+
+    Exit codes: 0 pass, 1 a gate failed, 2 a usage or input error, 3 an internal error
+    (traceback in the log file the message names).
 
     Example: sumbench run -s lead -s lead:k=1,name=lead1 -m rouge -o reports/leads
 
@@ -134,6 +151,7 @@ def run(
         fail_under=tuple(fail_under or ()),
         formats=tuple(report_format or ()),
         embed_documents=True if embed_documents else None,
+        allow_failures=allow_failures,
     )
     from benchmark.cli.preflight import preflight_run
 
@@ -146,9 +164,16 @@ def run(
     for kind, path in written.items():
         say(f"wrote {kind:<4} {path}")
     if cfg.fail_under:
+        from benchmark.errors import GateFailed
         from benchmark.stats.gate import check_fail_under
 
-        check_fail_under(results, list(cfg.fail_under))
+        try:
+            passed = check_fail_under(results, cfg.fail_under, allow_failures=cfg.allow_failures)
+        except GateFailed as exc:
+            passed = exc.passed
+            raise
+        finally:
+            console.print("\n".join(passed), highlight=False, markup=False, soft_wrap=True)
 
 
 @handle_errors

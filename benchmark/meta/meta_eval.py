@@ -226,7 +226,7 @@ def meta_evaluate(
             frames.append(frame)
             wanted = list(run.metric.columns() if all_columns else run.metric.headline)
             columns += [c for c in wanted or frame["column"].unique() if c not in columns]
-            metrics_meta.append({"spec": str(run.spec), "signature": run.metric.signature()})
+            metrics_meta.append({"spec": str(run.spec), "signature": run.signature})
     finally:
         if owned:
             ctx.cache.close()

@@ -35,6 +35,8 @@ class BERTScore(MetricBase):
     needs_text: ClassVar[bool] = False
     version: ClassVar[str] = "1"
     headline: ClassVar[tuple[str, ...]] = ("bertscore_f",)
+    requires: ClassVar[tuple[str, ...]] = ("torch", "transformers", "bert_score")
+    extra: ClassVar[str] = "models"
 
     model: str = models.DEFAULT_ENCODER
     layer: int | None = None

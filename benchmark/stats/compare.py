@@ -33,6 +33,8 @@ class Change:
     p_adjusted: float
     significant: bool
     scale: float = 100.0
+    missing_base: int = 0
+    missing_new: int = 0
 
     @property
     def worse(self) -> bool:
@@ -63,6 +65,15 @@ class Comparison:
     only_in_base: tuple[str, ...] = ()
     only_in_new: tuple[str, ...] = ()
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    base_documents: int = 0
+    new_documents: int = 0
+    missing_from_new: tuple[str, ...] = ()
+    missing_from_base: tuple[str, ...] = ()
+
+    @property
+    def missing_systems(self) -> tuple[str, ...]:
+        """Systems of BASE that NEW does not have."""
+        return self.only_in_base
 
     def change(self, system: str, metric: str) -> Change | None:
         return next((c for c in self.changes if (c.system, c.metric) == (system, metric)), None)
@@ -77,6 +88,10 @@ class Comparison:
             "new_run": self.new_run,
             "signature": self.options.signature(),
             "shared_documents": self.shared_documents,
+            "base_documents": self.base_documents,
+            "new_documents": self.new_documents,
+            "missing_from_new": list(self.missing_from_new),
+            "missing_from_base": list(self.missing_from_base),
             "only_in_base": list(self.only_in_base),
             "only_in_new": list(self.only_in_new),
             "warnings": list(self.warnings),
@@ -93,6 +108,8 @@ class Comparison:
                     "p_bootstrap": _num(c.test.p_bootstrap),
                     "p_randomization_holm": _num(c.p_adjusted),
                     "significant": c.significant,
+                    "missing_base": c.missing_base,
+                    "missing_new": c.missing_new,
                     "regression": c.regression,
                 }
                 for c in self.changes
@@ -146,9 +163,11 @@ def compare_results(
         raise InputError(
             f"no metric column in common: base has {base.metric_columns}, new has {new.metric_columns}"
         )
-    shared_docs = sorted(set(base.scores["doc_id"]) & set(new.scores["doc_id"]))
+    base_ids, new_ids = base.document_ids, new.document_ids
+    shared_docs = sorted(set(base_ids) & set(new_ids))
     if not shared_docs:
         raise InputError("the two runs share no scored document (compare runs over the same reference set)")
+    shared = set(shared_docs)
     changes: list[Change] = []
     for metric in cols:
         wide_base = base.wide(metric).reindex(index=shared_docs)
@@ -161,9 +180,10 @@ def compare_results(
             test = paired_test(n, b, options=options, seed_names=("compare", metric, system))
             base_mean = float(b[keep].mean()) if keep.any() else math.nan
             new_mean = float(n[keep].mean()) if keep.any() else math.nan
-            found.append((system, base_mean, new_mean, test))
+            missing = (int(np.isnan(b).sum()), int(np.isnan(n).sum()))
+            found.append((system, base_mean, new_mean, missing, test))
         adjusted = holm(np.array([t.p_randomization for *_, t in found]))
-        for (system, base_mean, new_mean, test), adj in zip(found, adjusted, strict=True):
+        for (system, base_mean, new_mean, missing, test), adj in zip(found, adjusted, strict=True):
             significant = bool(not math.isnan(adj) and adj < options.alpha)
             changes.append(
                 Change(
@@ -176,6 +196,7 @@ def compare_results(
                     float(adj),
                     significant,
                     new.scale(metric),
+                    *missing,
                 )
             )
     return Comparison(
@@ -188,4 +209,8 @@ def compare_results(
         only_in_base=tuple(s for s in base.systems if s not in systems),
         only_in_new=tuple(s for s in new.systems if s not in set(base.systems)),
         warnings=tuple(warnings),
+        base_documents=len(base_ids),
+        new_documents=len(new_ids),
+        missing_from_new=tuple(d for d in base_ids if d not in shared),
+        missing_from_base=tuple(d for d in new_ids if d not in shared),
     )

@@ -68,6 +68,8 @@ class Transformer(SummarizerBase):
     """
 
     name: ClassVar[str] = "transformer"
+    requires: ClassVar[tuple[str, ...]] = ("torch", "transformers")
+    extra: ClassVar[str] = "models"
     version: ClassVar[str] = "1"
 
     model: str = SMOLLM2
