@@ -1,21 +1,20 @@
-"""Measure BERTScore's encoder under other runtimes and dtypes against PyTorch eager fp32.
+"""Measure BERTScore's encoder in bf16 and int8 against PyTorch eager fp32.
 
-``python tests/perf/bertscore_runtimes.py`` (needs ``onnxruntime`` for the ONNX row). Embeds
+``python tests/perf/bertscore_runtimes.py``. Embeds
 every distinct text of the CLI benchmark's workload (4 lead-k systems + the references of
 the CNN/DM sample) with the same token-budgeted, length-sorted batches as ``bertscore``,
-alternating the runtimes, 3 repeats; reports CPU seconds (user + system of this process),
+alternating the runtimes, 3 repeats (``python ... N``: N); reports CPU seconds (user + system
+of this process),
 the largest hidden-state difference and the largest F1 difference from fp32. Writes
 ``reports/perf/bertscore_runtimes.json``.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import resource
 import statistics
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -38,27 +37,7 @@ def cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def onnx_forward(model: Any, folder: Path) -> Forward:
-    import onnxruntime as ort
-
-    path = folder / "encoder.onnx"
-    ids = torch.ones(2, 8, dtype=torch.long)
-    names = ["input_ids", "attention_mask"]
-    axes = {n: {0: "batch", 1: "tokens"} for n in (*names, "hidden")}
-    torch.onnx.export(model, (ids, torch.ones_like(ids)), str(path), input_names=names,
-                      output_names=["hidden"], dynamic_axes=axes, opset_version=17, dynamo=False)
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = torch.get_num_threads()
-    session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-
-    def run(ids: Any, mask: Any) -> Any:
-        out = session.run(["hidden"], {"input_ids": ids.numpy(), "attention_mask": mask.numpy()})[0]
-        return torch.from_numpy(out)
-
-    return run
-
-
-def main() -> None:
+def main(repeats: int = 3) -> None:
     docs = load_reference_set(ROOT.parent / "shared" / "data" / "cnndm" / "cnndm_test_sample.jsonl")
     cands = [Lead(k=k).summarize([d])[0] for k in (1, 2, 3, 4) for d in docs]
     texts = list(dict.fromkeys([r for d in docs for r in d.references] + [str(c) for c in cands]))
@@ -79,16 +58,13 @@ def main() -> None:
     runtimes: dict[str, Forward] = {"torch_fp32": eager(model)}
     runtimes["torch_bf16"] = eager(BERTScore(dtype="bf16")._encoder()[0])
     runtimes["torch_int8"] = eager(BERTScore(dtype="int8")._encoder()[0])
-    with tempfile.TemporaryDirectory() as folder:
-        if importlib.util.find_spec("onnxruntime") is not None:
-            runtimes["onnxruntime_fp32"] = onnx_forward(model, Path(folder))
-        seconds: dict[str, list[float]] = {k: [] for k in runtimes}
-        hidden: dict[str, list[Any]] = {}
-        for _ in range(3):
-            for name, forward in runtimes.items():
-                start = cpu()
-                hidden[name] = [forward(ids, mask) for ids, _, mask in padded]
-                seconds[name].append(cpu() - start)
+    seconds: dict[str, list[float]] = {k: [] for k in runtimes}
+    hidden: dict[str, list[Any]] = {}
+    for _ in range(repeats):
+        for name, forward in runtimes.items():
+            start = cpu()
+            hidden[name] = [forward(ids, mask) for ids, _, mask in padded]
+            seconds[name].append(cpu() - start)
     emb = {name: {t: out[row, : len(ids)] for b, out in zip(batches, outs, strict=True)
                   for row, (t, ids) in enumerate(b)} for name, outs in hidden.items()}
     ids_of = {t: ids for b in batches for t, ids in b}
@@ -100,7 +76,7 @@ def main() -> None:
         f1[name] = prf[:, 2].numpy()
     base = statistics.median(seconds["torch_fp32"])
     report = {
-        "texts": len(texts), "tokens": sum(len(i) for i in ids_of.values()),
+        "texts": len(texts), "repeats": repeats, "tokens": sum(len(i) for i in ids_of.values()),
         "torch_threads": torch.get_num_threads(),
         "runtimes": {
             name: {"median_cpu_s": round(statistics.median(s), 2),
@@ -118,4 +94,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 3)
