@@ -38,7 +38,7 @@ def cpu() -> float:
 
 
 def main(repeats: int = 3) -> None:
-    docs = load_reference_set(ROOT.parent / "shared" / "data" / "cnndm" / "cnndm_test_sample.jsonl")
+    docs = list(load_reference_set(ROOT.parent / "shared" / "data" / "cnndm" / "cnndm_test_sample.jsonl"))
     cands = [Lead(k=k).summarize([d])[0] for k in (1, 2, 3, 4) for d in docs]
     texts = list(dict.fromkeys([r for d in docs for r in d.references] + [str(c) for c in cands]))
     metric = BERTScore()
