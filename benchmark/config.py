@@ -10,6 +10,7 @@ from typing import Any
 from benchmark.errors import ConfigError
 
 DEFAULT_DATASET = "news-sample.jsonl"
+REPORT_FORMATS = ("json", "csv", "md", "html", "pdf")  # pdf: headless Chromium prints the HTML
 DEFAULT_SUMMARIZERS: tuple[str, ...] = ("lead", "textrank", "transformer")
 DEFAULT_METRICS: tuple[str, ...] = ("rouge", "bertscore")
 
@@ -71,11 +72,11 @@ class RunConfig:
             raise ConfigError(f"unknown executor {self.executor!r}; choose local or ray")
         formats = tuple(f.strip().lower() for spec in self.formats for f in spec.split(",") if f.strip())
         object.__setattr__(self, "formats", tuple(dict.fromkeys(formats)))
-        unknown = [f for f in self.formats if f not in ("json", "csv", "md", "html")]
+        unknown = [f for f in self.formats if f not in REPORT_FORMATS]
         if unknown:
-            raise ConfigError(f"unknown report format(s) {unknown}; choose from json, csv, md, html")
+            raise ConfigError(f"unknown report format(s) {unknown}; choose from {', '.join(REPORT_FORMATS)}")
         if not self.formats:
-            raise ConfigError("no report format given; choose from json, csv, md, html")
+            raise ConfigError(f"no report format given; choose from {', '.join(REPORT_FORMATS)}")
 
     def to_dict(self) -> dict[str, Any]:
         out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}

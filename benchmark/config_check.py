@@ -18,9 +18,11 @@ from benchmark.errors import ConfigError
 STR_KEYS = ("dataset", "output", "text_field", "ref_field", "id_field", "cache", "executor", "ray_address")
 LIST_KEYS = ("summarizers", "metrics", "plugins", "fail_under", "formats")
 INT_KEYS = {"limit": 1, "batch_size": 1, "seed": 0, "bootstrap": 0, "workers": 1}
-BOOL_KEYS = ("use_cache",)
+BOOL_KEYS = ("use_cache", "embed_documents")
+NUMBER_KEYS = {"ray_gpus": 0.0}
+STR_OR_NUMBER_KEYS = ("allow_failures",)  # a count (2) or a fraction (0.1, "10%")
 ALIASES = {"summarizer": "summarizers", "metric": "metrics", "plugin": "plugins", "format": "formats"}
-KNOWN = (*STR_KEYS, *LIST_KEYS, *INT_KEYS, *BOOL_KEYS)
+KNOWN = (*STR_KEYS, *LIST_KEYS, *INT_KEYS, *BOOL_KEYS, *NUMBER_KEYS, *STR_OR_NUMBER_KEYS)
 
 
 def read_toml(file: Path) -> dict[str, Any]:
@@ -83,6 +85,16 @@ def check_toml(data: dict[str, Any], file: Path) -> dict[str, Any]:
         elif key in BOOL_KEYS:
             if not isinstance(value, bool):
                 raise ConfigError(f"{where} must be true or false, got {_type_name(value)} {value!r}")
+        elif key in NUMBER_KEYS:
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ConfigError(f"{where} must be a number, got {_type_name(value)} {value!r}")
+            if not value >= NUMBER_KEYS[key]:
+                raise ConfigError(f"{where} must be at least {NUMBER_KEYS[key]:g}, got {value}")
+            value = float(value)
+        elif key in STR_OR_NUMBER_KEYS:
+            if isinstance(value, bool) or not isinstance(value, str | int | float):
+                raise ConfigError(f"{where} must be a number or a string, got {_type_name(value)}")
+            value = str(value)
         elif key in LIST_KEYS:
             value = _as_list(value, where, key)
         out[key] = value

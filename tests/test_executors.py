@@ -127,7 +127,7 @@ def test_bertscore_on_two_ray_actors_matches_local_and_loads_the_model_once_per_
     from benchmark.scoring import Pair, RunContext, score_pairs
 
     monkeypatch.setenv("RAY_DISABLE_USAGE_STATS", "1")
-    docs = load_reference_set(cnndm_small)
+    docs = list(load_reference_set(cnndm_small).documents)
     pairs = [Pair(f"lead:k={k}", Lead(k=k).summarize([d])[0], d) for k in (1, 2) for d in docs[:12]]
     spec = "bertscore:layer=1,chunk_documents=3"  # 4 calls of 3 documents: work for both actors
 

@@ -23,10 +23,13 @@ def _prediction_files(tmp: Path) -> tuple[Path, Path]:
 
 def test_score_two_files_prints_both_systems_and_signatures(tmp_path: Path) -> None:
     one, two = _prediction_files(tmp_path)
-    proc = run_cli("score", str(BUNDLED), str(one), str(two), "-m", "rouge", "-m", "length", cwd=tmp_path)
+    proc = run_cli(
+        "score", str(BUNDLED), str(one), str(two), "-m", "rouge", "-m", "length", cwd=tmp_path,
+        env={"COLUMNS": "300"},
+    )
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
-    rows = {line.split()[1]: line for line in lines if line.startswith("│")}
+    rows = {line.split()[1]: line for line in lines if line.startswith("│") and line.split()[1] != "│"}
     assert set(rows) == {"lead1", "lead2"}
     assert [line.split(":", 1)[0] for line in lines if line.startswith(("rouge:", "length:"))] == [
         "rouge",
