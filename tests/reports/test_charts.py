@@ -17,7 +17,7 @@ def test_memo_hit_equals_drawing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     drawn = plots.interval_chart("rouge1_f", ["lead", "textrank"], cis, 100.0)
     assert charts.chart("interval_chart", "rouge1_f", ["lead", "textrank"], cis, 100.0) == drawn
     assert len(list(tmp_path.glob("*.svg"))) == 1
-    assert charts.chart("interval_chart", "rouge1_f", ["lead", "textrank"], cis, 100.0) == drawn  # from the memo
+    assert charts.chart("interval_chart", "rouge1_f", ["lead", "textrank"], cis, 100.0) == drawn  # memo
     other = [Interval(32, 0.41, 0.38, 0.44), Interval(32, 0.37, 0.35, 0.41)]
     assert charts.chart("interval_chart", "rouge1_f", ["lead", "textrank"], other, 100.0) != drawn
     assert len(list(tmp_path.glob("*.svg"))) == 2
