@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -38,13 +37,12 @@ def _git(repo: Path, *args: str) -> str:
 
 @pytest.fixture
 def team_repo(tmp_path: Path) -> dict[str, Any]:
-    """A team's repository: a reference set, their predict script, sumbench's predictions plugin."""
+    """A team's repository: a reference set and their predict script."""
     repo = tmp_path / "team"
     (repo / "eval").mkdir(parents=True)
     (repo / "scripts").mkdir()
     lines = BUNDLED.read_text(encoding="utf-8").splitlines()[:12]
     (repo / "eval" / "refs.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    shutil.copy(ROOT / "examples" / "ci" / "predictions.py", repo / "eval" / "predictions.py")
     (repo / "scripts" / "summarize.py").write_text(SCRIPT % LEAD3)
     _git(repo, "init", "-q", "-b", "main")
     _git(repo, "add", "-A")

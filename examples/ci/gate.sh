@@ -14,14 +14,13 @@ metrics=(); while IFS= read -r x; do metrics+=("$x"); done < <(split -m "${SB_ME
 fail_under=(); while IFS= read -r x; do fail_under+=("$x"); done < <(split --fail-under "${SB_FAIL_UNDER:-}")
 max_drop=(); while IFS= read -r x; do max_drop+=("$x"); done < <(split --max-drop "${SB_MAX_DROP:-}")
 allow=(); [ -n "${SB_ALLOW_FAILURES:-}" ] && allow=(--allow-failures "$SB_ALLOW_FAILURES")
-plugin="${SB_PLUGIN:-$(dirname "$0")/predictions.py}"
 
 sides=(head); [ -n "${SB_BASE_PREDICTIONS:-}" ] && sides=(base head)
 for side in "${sides[@]}"; do
   preds=$([ "$side" = base ] && echo "$SB_BASE_PREDICTIONS" || echo "$SB_HEAD_PREDICTIONS")
   gates=(); [ "$side" = head ] && gates=("${fail_under[@]}" "${allow[@]}")
-  sumbench run --dataset "$SB_REFERENCES" --plugin "$plugin" "${metrics[@]}" "${gates[@]}" \
-    -s "prediction-file:path=$preds,name=${SB_SYSTEM:-model}" --output "$out/$side" \
+  sumbench run --dataset "$SB_REFERENCES" "${metrics[@]}" "${gates[@]}" \
+    -s "predictions:path=$preds,name=${SB_SYSTEM:-model}" --output "$out/$side" \
     2>&1 | tee -a "$out/gate.log" || keep "${PIPESTATUS[0]}"
 done
 if [ -n "${SB_BASE_PREDICTIONS:-}" ] && [ -f "$out/base/results.json" ] && [ -f "$out/head/results.json" ]; then
