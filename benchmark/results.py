@@ -52,6 +52,7 @@ class Results:
     documents: list[dict[str, Any]] = field(default_factory=list)
     documents_ref: dict[str, Any] | None = None
     embed_documents: bool = True
+    _wide: dict[str, pd.DataFrame] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def from_rows(
@@ -105,9 +106,14 @@ class Results:
         return self.metadata.descriptive(column)
 
     def wide(self, column: str) -> pd.DataFrame:
-        """One score column as a doc_id x system table."""
-        sub = self.scores[self.scores["column"] == column]
-        return sub.pivot_table(index="doc_id", columns="system", values="value", aggfunc="first")
+        """One score column as a doc_id x system table (ids and systems sorted; rows and
+        columns with no value dropped), computed once per column: treat it as read-only."""
+        if column not in self._wide:
+            sub = self.scores.loc[self.scores["column"] == column, ["doc_id", "system", "value"]]
+            unique = sub.drop_duplicates(["doc_id", "system"])
+            table = unique.pivot(index="doc_id", columns="system", values="value")
+            self._wide[column] = table.dropna(how="all").dropna(axis=1, how="all").astype(float)
+        return self._wide[column]
 
     def means(self) -> pd.DataFrame:
         """Mean per system (rows, run order) and score column (columns).

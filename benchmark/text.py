@@ -17,8 +17,6 @@ from functools import lru_cache
 from importlib.metadata import version as _version
 from typing import Any
 
-import blingfire
-
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
@@ -48,6 +46,8 @@ def _text_to_sentences(text: str) -> str:
     buffer = getattr(_BUFFERS, "buffer", None)
     if buffer is None or len(buffer) < size:
         buffer = _BUFFERS.buffer = ctypes.create_string_buffer(max(size, 1 << 16))
+    import blingfire  # imported on first use: a fully cached run never splits a sentence
+
     written = blingfire.blingfire.TextToSentences(
         ctypes.c_char_p(data), ctypes.c_int(len(data)), ctypes.byref(buffer), ctypes.c_int(size)
     )
@@ -85,6 +85,7 @@ def count_words(text: str) -> int:
 def sentence_lines(text: str) -> str:
     """Text as one sentence per line, the input rougeLsum expects."""
     return "\n".join(split_sentences(text))
+
 
 _ASCII_WORD = re.compile(r"^[a-z]+$")
 _UNICODE_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)

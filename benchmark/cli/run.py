@@ -123,7 +123,7 @@ def run(
 
     Example: sumbench run -s lead -s predictions:path=bart.jsonl -m rouge (summaries from a file)
     """
-    from benchmark.cli.tables import print_leaderboard
+    from benchmark.cli.tables import print_leaderboard, run_analysis
     from benchmark.config import build_config
     from benchmark.pipeline import run as run_pipeline
     from benchmark.reports import write_reports
@@ -159,8 +159,9 @@ def run(
     with RichProgress() as progress:
         results = run_pipeline(cfg, progress=progress)
     out_dir = Path(cfg.output) if cfg.output else Path("reports") / results.metadata.run_id
-    written = write_reports(results, out_dir, cfg.formats)
-    print_leaderboard(results)
+    analysis = run_analysis(results)
+    written = write_reports(results, out_dir, cfg.formats, analysis)
+    print_leaderboard(results, analysis)
     for kind, path in written.items():
         say(f"wrote {kind:<4} {path}")
     if cfg.fail_under:
@@ -245,4 +246,3 @@ def list_components(plugin: PluginOpt = None) -> None:
         for name, options, origin in component_rows(registry):
             table.add_row(cell(name), cell(options), cell(origin))
         console.print(table)
-

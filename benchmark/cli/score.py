@@ -52,7 +52,7 @@ def score(
     Other field names, or one system of a file:
     sumbench run -s predictions:path=FILE,summary_field=hyp,system=NAME -m rouge
     """
-    from benchmark.cli.tables import print_leaderboard
+    from benchmark.cli.tables import print_leaderboard, run_analysis
     from benchmark.pipeline import score as score_predictions
     from benchmark.reports import write_reports
 
@@ -72,7 +72,8 @@ def score(
             progress=progress,
             **options,
         )
-    print_leaderboard(results)
+    analysis = run_analysis(results)
+    print_leaderboard(results, analysis)
     if output is not None:
-        for kind, path in write_reports(results, output).items():
+        for kind, path in write_reports(results, output, analysis=analysis).items():
             console.print(f"wrote {kind:<4} {path}", highlight=False)

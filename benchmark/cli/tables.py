@@ -89,9 +89,15 @@ def leaderboard(results: Results, analysis: Analysis | None = None, width: int =
     return Group(table, signatures) if len(signatures) else Group(table)
 
 
-def print_leaderboard(results: Results) -> None:
-    """Print a run's leaderboard (with CIs when there are scores) and its signatures."""
-    from benchmark.cli.console import console
+def run_analysis(results: Results) -> Analysis | None:
+    """The statistics a run's leaderboard and reports show; None when nothing was scored."""
     from benchmark.stats.analysis import analyze
 
-    console.print(leaderboard(results, analyze(results) if len(results.scores) else None, console.width))
+    return analyze(results) if len(results.scores) else None
+
+
+def print_leaderboard(results: Results, analysis: Analysis | None = None) -> None:
+    """Print a run's leaderboard (with CIs when there are scores) and its signatures."""
+    from benchmark.cli.console import console
+
+    console.print(leaderboard(results, analysis or run_analysis(results), console.width))

@@ -145,11 +145,12 @@ class BERTScore(MetricBase):
             pairs = list(
                 dict.fromkeys((t, r) for t in stats for i in owners[t] for r in documents[i].references)
             )
-            prf = dict(zip(pairs, self._match([stats[t] for t, _ in pairs], [refs[r] for _, r in pairs]),
-                           strict=True))
-            for text in stats:
-                for i in owners[text]:
-                    best[i] = torch.stack([prf[(text, r)] for r in documents[i].references]).max(dim=0).values
+            row_of = {pair: n for n, pair in enumerate(pairs)}
+            values = self._match([stats[t] for t, _ in pairs], [refs[r] for _, r in pairs])
+            slots, rows = zip(*((i, row_of[(t, r)]) for t in stats for i in owners[t]
+                                for r in documents[i].references), strict=True)
+            # each candidate's P, R and F: the maximum over its references, element by element
+            best.index_reduce_(0, torch.tensor(slots), values[list(rows)], "amax", include_self=False)
         if self.rescale:
             path = bm.baseline_file(self.model, self.lang, self.baseline)
             base = torch.tensor(bm.read_baseline(path, self.num_layers), dtype=torch.float32)
@@ -180,6 +181,13 @@ class BERTScore(MetricBase):
             device = self.device
             if device == "auto":
                 device = "cuda" if torch.cuda.is_available() else "cpu"
+            if self.dtype == "bf16" and device == "cpu" and bm.cpu_lacks_bf16():
+                warnings.warn(
+                    "bertscore: dtype=bf16 on a CPU without bf16 instructions (avx512_bf16/amx) is "
+                    "emulated and slower than fp32 here; use fp32 or dtype=int8",
+                    MetricWarning,
+                    stacklevel=2,
+                )
             model = bm.cached_encoder(models.encoder_path(self.model), self.num_layers, device, self.dtype)
             self._state["encoder"] = (model, device)
         encoder: tuple[Any, str] = self._state["encoder"]

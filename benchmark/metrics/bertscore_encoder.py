@@ -85,6 +85,16 @@ def cached_encoder(path: str, num_layers: int, device: str, dtype: str) -> Any:
     return model
 
 
+@lru_cache(maxsize=1)
+def cpu_lacks_bf16() -> bool:
+    """True on Linux when the CPU has no bf16 matrix instructions (so torch emulates bf16)."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False  # not Linux: cannot tell, say nothing
+    return not {"avx512_bf16", "amx_bf16", "bf16"} & set(flags.split())  # bf16: Arm
+
+
 def encoders_loaded() -> int:
     """How many encoders this process has loaded (a model loads once per process and setting)."""
     return cached_encoder.cache_info().misses

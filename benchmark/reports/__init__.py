@@ -7,28 +7,36 @@ passed to every renderer.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from benchmark.atomic import atomic_write_text
 from benchmark.results import Results
+
+if TYPE_CHECKING:
+    from benchmark.stats.analysis import Analysis
 
 ALL_FORMATS = ("json", "csv", "md", "html")
 EXTRA_FORMATS = ("pdf",)
 
 
 def write_reports(
-    results: Results, directory: str | Path, formats: tuple[str, ...] = ALL_FORMATS
+    results: Results,
+    directory: str | Path,
+    formats: tuple[str, ...] = ALL_FORMATS,
+    analysis: Analysis | None = None,
 ) -> dict[str, Path]:
     """Write every requested format into ``directory`` as one set; returns the paths written.
 
     Only the requested formats are written; the statistics and the charts are computed only
     for the reports that need them. The files are rendered into a staging directory and moved
     into place together (:mod:`benchmark.outputs`), so a failure leaves the previous run's
-    files as they were.
+    files as they were. Pass ``analysis`` when the caller already has it (the CLI prints the
+    same statistics in its leaderboard).
     """
     from benchmark.outputs import write_set
 
     check_formats(formats)
-    return write_set(directory, lambda stage: _render(results, stage, formats))
+    return write_set(directory, lambda stage: _render(results, stage, formats, analysis))
 
 
 def check_formats(formats: tuple[str, ...] | list[str]) -> None:
@@ -43,16 +51,19 @@ def check_formats(formats: tuple[str, ...] | list[str]) -> None:
         raise ConfigError(f"unknown report format(s) {unknown}; choose from {choices}")
 
 
-def _render(results: Results, out: Path, formats: tuple[str, ...]) -> dict[str, Path]:
+def _render(
+    results: Results, out: Path, formats: tuple[str, ...], analysis: Analysis | None
+) -> dict[str, Path]:
     written: dict[str, Path] = {}
     if "json" in formats:
         written["json"] = atomic_write_text(out / "results.json", results.to_json())
     if "csv" in formats:
         written["csv"] = atomic_write_text(out / "scores.csv", results.scores_csv())
     if "md" in formats or "html" in formats or "pdf" in formats:
-        from benchmark.stats.analysis import analyze
+        if analysis is None:
+            from benchmark.stats.analysis import analyze
 
-        analysis = analyze(results)
+            analysis = analyze(results)
         if "md" in formats:
             from benchmark.reports.markdown import render_markdown
 

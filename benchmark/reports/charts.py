@@ -43,16 +43,21 @@ def _feed(digest: Any, value: Any) -> None:
         digest.update(f"{type(value).__name__}:{value!r};".encode())
 
 
-def _folder() -> Path | None:
+def memo_folder(kind: str = "charts") -> Path | None:
+    """Where the reports' memos of ``kind`` live (``charts``, ``templates``); None when off."""
     setting = os.environ.get("SUMBENCH_CHART_CACHE")
     if setting == "off":
         return None
-    return Path(setting) if setting else default_cache_path().parent / "charts"
+    base = Path(setting) if setting else default_cache_path().parent / "charts"
+    return base if kind == "charts" else base / kind
 
 
 def chart(name: str, *args: Any) -> str:
-    """``plots.<name>(*args)`` as SVG, from the memo when the same chart was drawn before."""
-    folder = _folder()
+    """``plots.<name>(*args)`` as SVG, from the memo when the same chart was drawn before.
+
+    Labels are drawn as plain text: mathtext is off, so a ``$`` in a system name is a dollar
+    sign, not a formula to parse."""
+    folder = memo_folder()
     digest = hashlib.sha256(f"{name}:{version('matplotlib')}:".encode())
     digest.update(_PLOTS_SOURCE.read_bytes())
     _feed(digest, args)
@@ -62,9 +67,12 @@ def chart(name: str, *args: Any) -> str:
             return path.read_text(encoding="utf-8")
         except OSError:
             pass
+    import matplotlib as mpl
+
     from benchmark.reports import plots
 
-    svg: str = getattr(plots, name)(*args)
+    with mpl.rc_context({"text.parse_math": False}):  # a ``$`` in a label is a dollar sign
+        svg: str = getattr(plots, name)(*args)
     if path is not None:
         with contextlib.suppress(OSError):  # a read-only folder only costs the drawing next time
             atomic_write_text(path, svg)

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import jinja2
-import matplotlib as mpl
 import numpy as np
 from markupsafe import Markup
 
@@ -24,14 +23,14 @@ from benchmark.reports.charts import chart
 from benchmark.reports.format import fmt_ci, fmt_delta, fmt_p, fmt_score
 from benchmark.reports.highlight import N as NGRAM_N
 from benchmark.reports.highlight import shared_bigram_marks
+from benchmark.reports.templating import environment
 from benchmark.results import Results, resolve_documents
 from benchmark.stats.analysis import Analysis
 from benchmark.text import count_words
 
 MAX_DOCUMENTS = 200
 
-_ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("benchmark.reports", "templates"),
+_ENV = environment(
     autoescape=True,
     trim_blocks=True,
     lstrip_blocks=True,
@@ -171,22 +170,22 @@ def drilldown(
     """Per article: text, references, and every system's summary (highlighted) with its scores."""
     documents = {d["id"]: d for d in (results.documents if records is None else records)}
     order = list(documents) or list(dict.fromkeys(results.summaries["doc_id"]))
-    scores = (
-        results.scores.set_index(["doc_id", "system", "column"])["value"] if len(results.scores) else None
-    )
+    sc = results.scores
+    scores = dict(zip(zip(sc["doc_id"], sc["system"], sc["column"], strict=True), sc["value"], strict=True))
+    by_doc: dict[str, list[Any]] = {}
+    for r in results.summaries.itertuples():
+        by_doc.setdefault(str(r.doc_id), []).append(r)
     out = []
     show_faith = faithmarks.wanted(analysis.columns)
     for doc_id in order[:limit]:
         doc = documents.get(doc_id, {})
         refs = [str(r) for r in doc.get("references", [])]
-        rows = results.summaries[results.summaries["doc_id"] == doc_id]
         systems = []
-        for r in rows.itertuples():
+        for r in by_doc.get(doc_id, []):
             summary = r.summary if isinstance(r.summary, str) else None
             cells = []
             for metric in analysis.columns:
-                key = (doc_id, r.system, metric)
-                value = float(scores[key]) if scores is not None and key in scores.index else math.nan
+                value = float(scores.get((doc_id, r.system, metric), math.nan))
                 cells.append(fmt_score(value, analysis.scale(metric)))
             systems.append(
                 {
@@ -213,16 +212,8 @@ def drilldown(
 
 
 def render_html(results: Results, analysis: Analysis, max_documents: int = MAX_DOCUMENTS) -> str:
-    """The full HTML report of a run as one string.
-
-    Chart labels are drawn as plain text: mathtext is off, so a ``$`` in a system name is a
-    dollar sign, not a formula to parse.
-    """
-    with mpl.rc_context({"text.parse_math": False}):
-        return _render_html(results, analysis, max_documents)
-
-
-def _render_html(results: Results, analysis: Analysis, max_documents: int) -> str:
+    """The full HTML report of a run as one string (charts through :func:`charts.chart`,
+    which draws labels as plain text)."""
     values = _values(results, analysis)
     has_scores = bool(analysis.systems and analysis.columns)
     bars = (

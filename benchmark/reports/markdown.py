@@ -9,15 +9,13 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import jinja2
-
 from benchmark.reports.format import fmt_ci, fmt_delta, fmt_p, fmt_score, md_code, md_escape
+from benchmark.reports.templating import environment
 from benchmark.results import Results
 from benchmark.stats.analysis import Analysis
 from benchmark.stats.compare import Comparison
 
-_ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("benchmark.reports", "templates"),
+_ENV = environment(
     autoescape=False,
     trim_blocks=True,
     lstrip_blocks=True,
@@ -131,9 +129,7 @@ def change_rows(comparison: Comparison) -> list[list[str]]:
     return rows
 
 
-def render_markdown(
-    results: Results, analysis: Analysis, comparison: Comparison | None = None
-) -> str:
+def render_markdown(results: Results, analysis: Analysis, comparison: Comparison | None = None) -> str:
     """The full Markdown report of a run; with ``comparison``, its changes against a baseline."""
     header, rows = leaderboard_rows(results, analysis)
     meta = results.metadata
@@ -150,9 +146,7 @@ def render_markdown(
         ]
         if comparison
         else [],
-        metric_signatures=[
-            (md_escape(m.name), md_code(m.signature)) for m in meta.metrics
-        ],
+        metric_signatures=[(md_escape(m.name), md_code(m.signature)) for m in meta.metrics],
         systems=[
             {
                 **s.to_dict(),
