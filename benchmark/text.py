@@ -170,13 +170,20 @@ class UnicodeTokenizer:
 _ASCII_NON_ALNUM = bytes(c for c in range(128) if not chr(c).isalnum())
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 def letter_counts(text: str) -> tuple[int, int]:
     """Letters and digits in ``text``, and how many of them rouge-score's ASCII tokenizer drops.
 
-    ASCII text (most English text) is counted at C speed: none of its letters is dropped.
+    ASCII text (most English text), and text whose only non-ASCII characters are not letters
+    or digits (curly quotes, dashes), is counted at C speed: none of its letters is dropped.
     """
     if text.isascii():
         return len(text.encode("ascii").translate(None, _ASCII_NON_ALNUM)), 0
+    if not any(c.isalnum() for c in set(_NON_ASCII.findall(text))):
+        # only typographic non-ASCII (quotes, dashes): letters as in ASCII text, none dropped
+        return len(text.encode("ascii", "ignore").translate(None, _ASCII_NON_ALNUM)), 0
     lowered = text.lower()
     alnum = sum(map(len, _ALNUM_RUN.findall(lowered)))
     return alnum, alnum - sum(map(len, _DEFAULT_KEPT.findall(lowered)))

@@ -51,6 +51,12 @@ def native_scorer(rouge_types: tuple[str, ...], tokenizer: str, stemmer: bool) -
 def score_pairs(
     scorer: Any, targets: Sequence[str], predictions: Sequence[str]
 ) -> list[dict[str, Any]]:
-    """``scorer.score(t, p)`` for each pair (rouge-score's argument order: target first)."""
-    score = scorer.score
-    return [score(t, p) for t, p in zip(targets, predictions, strict=True)]
+    """``scorer.score(t, p)`` for each pair (rouge-score's argument order: target first).
+
+    Through ``score_batch``: with the default tokenizer rouge-score-rs scores the pairs on
+    every core without holding the GIL (``RAYON_NUM_THREADS`` limits the threads); with ours,
+    or in a worker process forked after such a call, it scores them one by one.
+    """
+    if len(targets) != len(predictions):
+        raise ValueError(f"{len(targets)} targets but {len(predictions)} predictions")
+    return list(scorer.score_batch(list(targets), list(predictions)))

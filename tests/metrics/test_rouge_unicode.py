@@ -84,3 +84,35 @@ def test_cli_run_shows_and_records_the_warning(tmp_path: Path, cli) -> None:  # 
     meta = json.loads((tmp_path / "a" / "results.json").read_text())["metadata"]
     assert any("rouge:tokenizer=unicode" in w for w in meta["warnings"])
 
+
+
+def _letter_counts_by_definition(text: str) -> tuple[int, int]:
+    """Letters and digits of the lower-cased text, and those outside rouge-score's a-z/0-9."""
+    lowered = text.lower()
+    alnum = sum(c.isalnum() for c in lowered)
+    return alnum, alnum - sum(c in "abcdefghijklmnopqrstuvwxyz0123456789" for c in lowered)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["plain ASCII, 12 words.", "“Curly” quotes — and dashes… ‘too’", "Café déjà vu", "ﬁne Straße İstanbul",
+     "e\u0301 combining", "Ⓐ circled Ⅻ numeral", "KELVIN \u212a sign", "汉字 and 123", ""],
+)
+def test_letter_counts_fast_paths_agree_with_the_definition(text: str) -> None:
+    from benchmark.text import letter_counts
+
+    assert letter_counts(text) == _letter_counts_by_definition(text)
+
+
+def test_letter_counts_agree_on_random_unicode() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from benchmark.text import letter_counts
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.text(max_size=40))
+    def check(text: str) -> None:
+        assert letter_counts(text) == _letter_counts_by_definition(text)
+
+    check()
