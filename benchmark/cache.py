@@ -83,7 +83,11 @@ class Cache:
         """Open (creating) the cache at ``path``; ``None`` keeps it in memory only."""
         self.path = Path(path) if path is not None else None
         if self.path is not None and self.path.exists() and not self.path.is_file():
-            raise InputError(f"cache {self.path} is not a file; give a file path with --cache, or --no-cache")
+            kind = "a directory" if self.path.is_dir() else "not a regular file"
+            raise InputError(
+                f"cache {self.path} is {kind}; give a cache file path with --cache, "
+                "delete it if it is a stray leftover, or run with --no-cache"
+            )
         try:
             if self.path is not None:
                 self.path.parent.mkdir(parents=True, exist_ok=True)

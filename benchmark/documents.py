@@ -229,6 +229,25 @@ def _has_surrogate(line: str, record: object) -> bool:
 CSV_FIELD_LIMIT = 1 << 30  # csv's default (131,072 characters) is shorter than many articles
 
 
+def _unclosed_quote(content: str, delimiter: str) -> int | None:
+    """The line whose quoted field runs to the end of the file, else None.
+
+    The lenient reader would take the rest of the file as that one field; a strict pass,
+    made only when the quotes do not pair up, finds where it opens.
+    """
+    if content.count('"') % 2 == 0:
+        return None
+    reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter, strict=True)
+    start = 1
+    try:
+        for _ in reader:
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            return start
+    return None
+
+
 def iter_delimited(path: Path, problems: list[str], delimiter: str) -> Iterator[Record]:
     """``(where, line, row)`` of each row of a CSV or TSV file with a header row."""
     try:
@@ -238,6 +257,14 @@ def iter_delimited(path: Path, problems: list[str], delimiter: str) -> Iterator[
         problems.append(f"{path}:{lineno}: undecodable bytes (not UTF-8)")
         return
     csv.field_size_limit(CSV_FIELD_LIMIT)
+    kind = "TSV" if delimiter == "\t" else "CSV"
+    unclosed = _unclosed_quote(content, delimiter)
+    if unclosed is not None:
+        problems.append(
+            f"{path}:{unclosed}: bad {kind}: the quoted field that opens on this line is never closed "
+            '(a lone " runs to the end of the file; double a quote inside a quoted field as "")'
+        )
+        return
     reader = csv.DictReader(io.StringIO(content, newline=""), delimiter=delimiter)
     rows = iter(reader)
     while True:
@@ -246,7 +273,6 @@ def iter_delimited(path: Path, problems: list[str], delimiter: str) -> Iterator[
         except StopIteration:
             break
         except csv.Error as exc:
-            kind = "TSV" if delimiter == "\t" else "CSV"
             problems.append(f"{path}:{reader.line_num}: bad {kind} ({exc})")
             break
         lineno = reader.line_num

@@ -12,6 +12,7 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -47,8 +48,8 @@ def check_output_dir(path: str | Path, what: str = "output directory") -> Path:
     """Fail early (InputError, exit 2) when ``path`` cannot be a writable directory."""
     target = Path(path)
     if target.exists() and not target.is_dir():
-        kind = "a file" if target.is_file() else "not a directory"
-        raise InputError(f"{what} {target} is {kind}; give a directory with --output")
+        kind = _kind(target)
+        raise InputError(f"{what} {target} is {kind}, not a directory; give a directory with --output")
     anchor = _nearest_existing(target)
     if not anchor.is_dir():
         raise InputError(f"{what} {target}: {anchor} is not a directory")
@@ -56,6 +57,18 @@ def check_output_dir(path: str | Path, what: str = "output directory") -> Path:
     if reason is not None:
         raise InputError(f"{what} {target} is not writable ({anchor}: {reason})")
     return target
+
+
+def _kind(path: Path) -> str:
+    """What a non-directory path is, in words: ``a file``, ``a device``, ``a pipe``, ``a socket``."""
+    mode = path.stat().st_mode
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISFIFO(mode):
+        return "a pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a file"
 
 
 def check_output_file(path: str | Path, what: str = "output file") -> Path:
@@ -105,8 +118,14 @@ def clean_stale(directory: str | Path) -> list[Path]:
 
 
 def _describe_os_error(exc: OSError, directory: Path) -> str:
-    if exc.errno == errno.ENOSPC:
-        return f"disk full while writing the reports to {directory}; nothing was replaced"
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        full = "disk full" if exc.errno == errno.ENOSPC else "disk quota exceeded"
+        return f"{full} while writing the reports to {directory}; nothing was replaced"
+    if exc.errno == errno.EFBIG:
+        return (
+            f"a report grew past the file-size limit (ulimit -f) while writing to {directory}; "
+            "nothing was replaced"
+        )
     if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
         return f"cannot write the reports to {directory}: {exc.strerror}"
     return f"cannot write the reports to {directory}: {exc}"

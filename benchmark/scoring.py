@@ -22,7 +22,7 @@ from benchmark.components import MetricRun
 from benchmark.documents import Document
 from benchmark.executors import Executor, make_executor
 from benchmark.metrics.base import Metric, Scores, check_columns
-from benchmark.progress import NullProgress, Progress
+from benchmark.progress import NullProgress, Progress, listening
 
 Columns = dict[str, float]
 
@@ -119,21 +119,34 @@ def score_pairs(run: MetricRun, pairs: Sequence[Pair], ctx: RunContext) -> list[
             (metric, name, [p.candidate for p in batch], [p.document for p in batch]) for batch in tasks
         )
         results = ctx.executor.imap(score_batch, arguments, parallel=metric.parallel_safe)
-        for index, (columns, caught) in results:
-            batch = tasks[index]
-            owners = (todo[(p.candidate, p.document.fingerprint)] for p in batch)
-            labels = ", ".join(dict.fromkeys(t.group for same in owners for t in same))
-            for text in caught:
-                ctx.stats.warn(f"{name} ({labels}): {text}")
-            items = []
-            for i, pair in enumerate(batch):
-                key = (pair.candidate, pair.document.fingerprint)
-                fresh[key] = {col: vals[i] for col, vals in columns.items()}
-                if not any(math.isnan(v) for v in fresh[key].values()):
-                    items.append((*key, fresh[key]))
-                for twin in todo[key]:
+        live = [0, 0]  # candidates the metric reported done in the running batch; batches finished
+
+        def advance(pairs: Sequence[Pair]) -> None:
+            for pair in pairs:
+                for twin in todo[(pair.candidate, pair.document.fingerprint)]:
                     ctx.progress.advance(f"{name} {twin.group}", 1)
-            ctx.cache.put_scores(signature, items)
+
+        def advance_live(count: int) -> None:  # progress.document_done() inside score(), in order
+            if live[1] < len(tasks) and count > 0:
+                advance(tasks[live[1]][live[0] : live[0] + count])
+                live[0] = min(len(tasks[live[1]]), live[0] + count)
+
+        with listening(advance_live):
+            for index, (columns, caught) in results:
+                batch = tasks[index]
+                owners = (todo[(p.candidate, p.document.fingerprint)] for p in batch)
+                labels = ", ".join(dict.fromkeys(t.group for same in owners for t in same))
+                for text in caught:
+                    ctx.stats.warn(f"{name} ({labels}): {text}")
+                items = []
+                for i, pair in enumerate(batch):
+                    key = (pair.candidate, pair.document.fingerprint)
+                    fresh[key] = {col: vals[i] for col, vals in columns.items()}
+                    if not any(math.isnan(v) for v in fresh[key].values()):
+                        items.append((*key, fresh[key]))
+                advance(batch[live[0] :])  # what the metric did not report as it went
+                live[0], live[1] = 0, live[1] + 1
+                ctx.cache.put_scores(signature, items)
     out: list[Columns] = []
     for key in keys:
         hit = cached.get(key)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -197,6 +198,19 @@ def test_dataset_build_globs_sidecars_and_page_chrome(tmp_path: Path) -> None:
     assert docs["h"]["text"] == "The bridge reopened on Monday. Traffic was light."
 
 
+def test_dataset_build_a_bracketed_page_alone(tmp_path: Path) -> None:
+    """``b[1].html`` as the only argument, typed as a user types it: its own sidecar is found, and
+    ``b1.html`` (what ``b[1]`` matches as a glob) is not taken instead."""
+    (tmp_path / "b[1].html").write_text("<p>Bracketed page text. It has two sentences.</p>")
+    (tmp_path / "b[1].ref.txt").write_text("Bracketed page.")
+    (tmp_path / "b1.html").write_text("<p>Another page. Not on the command line.</p>")
+    (tmp_path / "b1.ref.txt").write_text("Another page.")
+    proc = run_cli("dataset", "build", "b[1].html", "-o", "set.jsonl", cwd=tmp_path)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    docs = [json.loads(line) for line in (tmp_path / "set.jsonl").read_text().splitlines()]
+    assert [(d["id"], d["references"]) for d in docs] == [("b[1]", ["Bracketed page."])]
+
+
 @pytest.mark.parametrize("unit", [" *a", " _a", "**a", "[a", "![a](", "[citation:", "\n> ", "*a* ", "\n\n  "])
 def test_markdown_cleaning_is_linear(unit: str) -> None:
     text = unit * (1_000_000 // len(unit))
@@ -281,3 +295,97 @@ def test_progress_advances_per_document_inside_a_batch(tmp_path: Path) -> None:
     )  # fmt: skip
     run(config, progress=recorder)
     assert recorder.steps["summarize each"] == [1, 1, 1, 1]  # one batch, four steps
+
+
+PACED = """
+import time
+from dataclasses import dataclass
+from typing import ClassVar
+from benchmark import MetricBase, SummarizerBase
+from benchmark.progress import document_done
+
+@dataclass(frozen=True)
+class Opening(SummarizerBase):
+    name: ClassVar[str] = "opening"
+    def summarize_one(self, doc):
+        return doc.text.split(". ")[0]
+
+@dataclass(frozen=True)
+class Paced(MetricBase):
+    name: ClassVar[str] = "paced"
+    headline: ClassVar[tuple[str, ...]] = ("paced",)
+    scored: ClassVar[list[str]] = []  # every candidate scored so far, in this process
+    seconds: float = 0.0
+    def score(self, *, candidates, documents):
+        out = []
+        for candidate in candidates:
+            time.sleep(self.seconds)
+            out.append(float(len(candidate)))
+            type(self).scored.append(candidate)
+            document_done()  # one candidate scored
+        return {"paced": out}
+"""
+
+
+class _ScoredSoFar(_Recorder):
+    """Records, at each step of a ``paced`` bar, how many candidates the metric had scored."""
+
+    def advance(self, task: str, amount: int = 1) -> None:
+        from benchmark.components import METRICS
+
+        if amount:
+            self.steps[task].append(len(METRICS.get("paced").scored) if task.startswith("paced") else amount)
+
+
+def test_metric_progress_advances_per_candidate_inside_a_batch(tmp_path: Path) -> None:
+    from benchmark.config import RunConfig
+    from benchmark.pipeline import run
+
+    plugin = tmp_path / "paced.py"
+    plugin.write_text(PACED)
+    recorder = _ScoredSoFar()
+    config = RunConfig(
+        dataset=str(BUNDLED), summarizers=("opening", "lead"), metrics=("paced",), plugins=(str(plugin),),
+        limit=4, batch_size=16, use_cache=False, bootstrap=0,
+    )  # fmt: skip
+    run(config, progress=recorder)
+    # one batch of 8 candidates; each step taken as its candidate was scored, not all at the end
+    assert recorder.steps["paced opening"] + recorder.steps["paced lead"] == [1, 2, 3, 4, 5, 6, 7, 8]
+
+
+def _report_done(folder: str) -> int:
+    from benchmark.progress import document_done
+
+    document_done()
+    return os.getpid()
+
+
+def test_pool_workers_never_call_the_parents_progress(tmp_path: Path) -> None:
+    """A forked worker inherits the listener's context variable; calling it there would touch a
+    copy of the parent's progress bar (whose lock may have been held at the fork)."""
+    from benchmark.executors import LocalExecutor
+    from benchmark.progress import listening
+
+    def mark(count: int) -> None:
+        (tmp_path / f"called-in-{os.getpid()}").touch()
+
+    with LocalExecutor(2) as executor, listening(mark):
+        pids = {pid for _, pid in executor.imap(_report_done, [(str(tmp_path),)] * 4, parallel=True)}
+        _report_done(str(tmp_path))  # in this process the listener is called
+    assert pids and os.getpid() not in pids
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"called-in-{os.getpid()}"]
+
+
+def test_rich_bar_of_a_slow_metric_moves_per_document_with_an_eta(tmp_path: Path) -> None:
+    (tmp_path / "paced.py").write_text(PACED)
+    terminal = {"FORCE_COLOR": "1", "TTY_COMPATIBLE": "1", "COLUMNS": "120"}
+    proc = run_cli(
+        "run", "--dataset", str(BUNDLED), "--plugin", "paced.py", "-s", "opening", "-m", "paced:seconds=0.3",
+        "--limit", "8", "--no-cache", "--bootstrap", "0", "--format", "json", "-o", "out",
+        cwd=tmp_path, env=terminal,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    frames = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", proc.stderr)  # the bar as redrawn, without styling
+    bar = re.findall(r"paced opening\s.*?(\d+)/8 .*?eta\s+(\S+)", frames)
+    assert {int(done) for done, _ in bar} & set(range(1, 8)), bar  # it moved inside the one batch
+    assert {eta for _, eta in bar} - {"-:--:--", "0:00:00"}, bar  # and showed a time left

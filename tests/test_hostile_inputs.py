@@ -9,9 +9,15 @@ traceback; the cases that are valid input must simply work.
 from __future__ import annotations
 
 import json
+import os
+import resource
 import shutil
+import signal
 import sqlite3
-from collections.abc import Callable
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -129,13 +135,13 @@ VALID_DOC = {"id": "a", "text": "First sentence here. Second sentence there.", "
 
 CASES: dict[str, tuple[Setup, str]] = {
     # output and cache paths: refused before any work
-    "output is a file": (_output_file, "is a file"),
-    "output is /dev/null": (_run_with("-o", "/dev/null"), "/dev/null"),
-    "cache is a directory": (_cache_dir, "--no-cache"),
-    "cache is a text file": (_cache_text, "--no-cache"),
-    "cache is a corrupt sqlite file": (_cache_corrupt, "--no-cache"),
+    "output is a file": (_output_file, "is a file, not a directory"),
+    "output is /dev/null": (_run_with("-o", "/dev/null"), "/dev/null is a device, not a directory"),
+    "cache is a directory": (_cache_dir, "cachedir is a directory"),
+    "cache is a text file": (_cache_text, "cache.txt cannot be used (file is not a database)"),
+    "cache is a corrupt sqlite file": (_cache_corrupt, "corrupt.sqlite cannot be used"),
     # options and config types, as strict as the flags
-    "seed -1": (_run_with("--seed", "-1", "-o", "{tmp}/out"), "seed"),
+    "seed -1": (_run_with("--seed", "-1", "-o", "{tmp}/out"), "seed must be a non-negative integer, got -1"),
     "toml summarizers = 5": (_toml("summarizers = 5\n"), "summarizers must be a list of strings"),
     "toml run = 5": (_toml("run = 5\n"), "[run] must be a table"),
     "toml seed = 'x'": (_toml('seed = "x"\n'), "seed must be an integer"),
@@ -156,7 +162,10 @@ CASES: dict[str, tuple[Setup, str]] = {
         "n.jsonl:1: references must be strings",
     ),
     "bad json line": (_refset("b.jsonl", json.dumps(VALID_DOC) + "\n{oops\n"), "b.jsonl:2: bad JSON"),
-    "bad csv quoting": (_refset("q.csv", 'id,text,reference\na,"unclosed,r\n'), "q.csv"),
+    "bad csv quoting": (
+        _refset("q.csv", 'id,text,reference\na,"unclosed,r\n'),
+        "q.csv:2: bad CSV: the quoted field that opens on this line is never closed",
+    ),
     # results.json handed to report / compare: schema checked on load, the field named
     "results latin-1": (_bad_results(lambda p: None), ""),  # replaced below by bytes
     "results without metadata": (_bad_results(lambda p: p.pop("metadata") and None), "metadata is missing"),
@@ -215,6 +224,47 @@ def test_hostile_input_exits_2_without_traceback(case: str, tmp_path: Path) -> N
     assert "Traceback" not in output, output[-3000:]
     assert proc.returncode == 2, output[-3000:]
     assert message in output, output[-3000:]
+    if case.startswith("cache "):  # every unusable cache names both ways out
+        assert "--no-cache" in output and "delete it" in output, output[-3000:]
+
+
+# A summarizer that leaves a marker file the moment it is asked for a summary: a path that is
+# refused "before any work" must leave no marker (and no progress bar on stderr).
+MARKER_PROGRAM = """import json, pathlib, sys
+pathlib.Path(sys.argv[1]).touch()
+for line in sys.stdin:
+    doc = json.loads(line)
+    print(json.dumps({"id": doc["id"], "summary": doc["text"][:80]}))
+"""
+
+
+def _with_marker(args: list[str], tmp: Path) -> tuple[list[str], Path]:
+    program, marker = tmp / "marker.py", tmp / "summarizer-ran"
+    program.write_text(MARKER_PROGRAM)
+    spec = f"command:cmd={sys.executable} {program} {marker},name=marker"
+    return [spec if a == "lead" and args[i - 1] == "-s" else a for i, a in enumerate(args)], marker
+
+
+def test_the_marker_summarizer_marks_a_run_that_does_work(tmp_path: Path) -> None:
+    args, marker = _with_marker(_run_with("--no-cache", "-o", "{tmp}/out")(tmp_path), tmp_path)
+    proc = run_cli(*args, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert marker.is_file() and "summarize marker" in proc.stderr  # the signal the next test relies on
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["output is a file", "output is /dev/null", "cache is a directory", "cache is a text file",
+     "cache is a corrupt sqlite file"],
+)  # fmt: skip
+def test_output_and_cache_are_refused_before_any_work(case: str, tmp_path: Path) -> None:
+    setup, message = CASES[case]
+    args, marker = _with_marker(setup(tmp_path), tmp_path)
+    proc = run_cli(*args, cwd=tmp_path, timeout=300)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    assert message in proc.stderr, proc.stderr[-2000:]
+    assert not marker.exists(), "the summarizer ran before the path was checked"
+    assert "summarize" not in proc.stderr  # no progress bar either
 
 
 @pytest.mark.parametrize(
@@ -232,48 +282,115 @@ def test_hostile_but_valid_reference_sets_run(setup: Setup, tmp_path: Path) -> N
 
 
 def _mount_tmpfs(where: Path, options: str) -> bool:
-    import subprocess
-
     where.mkdir(parents=True, exist_ok=True)
     done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(where)], capture_output=True)
     return done.returncode == 0
 
 
 def _umount(where: Path) -> None:
-    import subprocess
-
     subprocess.run(["umount", str(where)], capture_output=True)
 
 
-def test_read_only_output_is_refused_before_the_run(tmp_path: Path) -> None:
-    mount = tmp_path / "ro"
-    if not _mount_tmpfs(mount, "ro,size=64k"):
-        pytest.skip("cannot mount a read-only tmpfs here (needs root)")
+@contextmanager
+def _read_only_dir(tmp_path: Path) -> Iterator[Path]:
+    """A read-only directory: a read-only tmpfs where mounting works, else one without write
+    permission (which only a user other than root is refused by)."""
+    where = tmp_path / "ro"
+    if _mount_tmpfs(where, "ro,size=64k"):
+        try:
+            yield where
+        finally:
+            _umount(where)
+        return
+    if os.geteuid() == 0:
+        pytest.skip("cannot mount a read-only tmpfs here, and root ignores write permissions")
+    where.chmod(0o555)
     try:
-        proc = run_cli("run", "--dataset", str(BUNDLED), *QUICK, "-o", str(mount / "out"), cwd=tmp_path)
+        yield where
     finally:
-        _umount(mount)
+        where.chmod(0o755)
+
+
+def test_read_only_output_is_refused_before_the_run(tmp_path: Path) -> None:
+    with _read_only_dir(tmp_path) as read_only:
+        proc = run_cli("run", "--dataset", str(BUNDLED), *QUICK, "-o", str(read_only / "out"), cwd=tmp_path)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
     assert "not writable" in proc.stderr and "summarize" not in proc.stderr  # refused before computing
+
+
+def _files(directory: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in directory.iterdir()}
 
 
 def test_disk_full_keeps_the_previous_run_whole(tmp_path: Path) -> None:
     mount = tmp_path / "full"
     if not _mount_tmpfs(mount, "size=320k"):
-        pytest.skip("cannot mount a small tmpfs here (needs root)")
+        pytest.skip("cannot mount a small tmpfs here (needs root); see the file-size-limit test")
     try:
         out = mount / "out"
         first = run_cli("run", "--dataset", str(BUNDLED), *QUICK, "--no-cache", "-o", str(out))
         if first.returncode != 0:
             pytest.skip(f"first run did not fit: {first.stderr[-300:]}")
-        before = {p.name: p.read_bytes() for p in out.iterdir()}
+        before = _files(out)
         full = run_cli(
             "run", "--dataset", str(BUNDLED), "-s", "lead", "-m", "rouge", "--limit", "32",
             "--no-cache", "-o", str(out),
         )  # fmt: skip
-        after = {p.name: p.read_bytes() for p in out.iterdir()}
+        after = _files(out)
     finally:
         _umount(mount)
     assert full.returncode == 2 and "Traceback" not in full.stderr, full.stderr[-2000:]
     assert "disk full" in full.stderr
     assert after == before  # nothing replaced, no temporary left behind
+
+
+def _file_size_limit(limit: int) -> Callable[[], None]:
+    def apply() -> None:  # in the child: a write past the limit fails with EFBIG instead of a signal
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return apply
+
+
+def test_a_write_that_fails_midway_keeps_the_previous_run_whole(tmp_path: Path) -> None:
+    """Disk full without root: a file-size limit (ulimit -f) makes the big report's write fail
+    with EFBIG after the smaller ones were staged; the previous run's set must stay as it was."""
+    out = tmp_path / "out"
+    env = {**os.environ, "SUMBENCH_CHART_CACHE": "off"}
+    first = run_cli("run", "--dataset", str(BUNDLED), *QUICK, "--no-cache", "-o", str(out), env=env)
+    assert first.returncode == 0, first.stderr[-2000:]
+    before = _files(out)
+    limit = max(len(data) for data in before.values()) + 4096  # the 2-document set fits, the 32 does not
+    full = subprocess.run(
+        [sys.executable, "-m", "benchmark", "run", "--dataset", str(BUNDLED), "-s", "lead", "-m", "rouge",
+         "--limit", "32", "--bootstrap", "50", "--no-cache", "-o", str(out)],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
+        preexec_fn=_file_size_limit(limit),
+    )  # fmt: skip
+    assert full.returncode == 2 and "Traceback" not in full.stderr, full.stderr[-2000:]
+    message = " ".join(full.stderr.split())
+    assert f"a report grew past the file-size limit (ulimit -f) while writing to {out}" in message, message
+    assert "nothing was replaced" in message
+    assert _files(out) == before  # nothing replaced, no staging directory or temporary left behind
+    assert "wrote" not in full.stdout
+
+
+def test_emoji_codes_in_paths_are_printed_as_text(tmp_path: Path) -> None:
+    data = tmp_path / "set:smile:.jsonl"
+    data.write_text("".join(BUNDLED.read_text(encoding="utf-8").splitlines(keepends=True)[:2]))
+    out = tmp_path / "out:smile:dir"
+    ok = run_cli("run", "--dataset", str(data), *QUICK, "--no-cache", "-o", str(out), cwd=tmp_path)
+    assert ok.returncode == 0, ok.stderr[-2000:]
+    assert "😄" not in ok.stdout + ok.stderr
+    assert f"wrote json {out / 'results.json'}" in ok.stdout.splitlines()
+    bad = tmp_path / "bad:smile:.jsonl"
+    bad.write_text(data.read_text() + "{oops\n")
+    taken = tmp_path / "taken:smile:"
+    taken.write_text("a file\n")
+    for args, shown in (
+        (["--dataset", str(bad), "-o", str(out)], f"{bad}:3: bad JSON"),
+        (["--dataset", str(data), "-o", str(taken)], f"output directory {taken} is a file"),
+    ):
+        proc = run_cli("run", *QUICK, *args, cwd=tmp_path)
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+        assert shown in proc.stderr and "😄" not in proc.stderr, proc.stderr[-2000:]

@@ -8,8 +8,11 @@ control sequence.
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -115,3 +118,85 @@ def test_html_report_is_inert_in_chromium(hostile_run: tuple[Path, str], browser
     assert dom["title"] == f"sumbench report: {DATASET}"
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert results["metadata"]["systems"][0]["name"] == SYSTEM  # data kept exactly; only display escapes
+
+
+# report.md lines that carry untrusted text: a failed summary's reason (the program's stderr)
+# and a warning that names the systems. Each must stay one inert line of text.
+STDERR = (
+    "`tick` ``two`` <script>window.__md=1</script> [link](http://evil.example) | pipe | cell\n"
+    "# Injected heading\n## Second heading\n> quote\n---\n```\nfence\n| a | b |\n|---|---|\n"
+)
+LABEL = "sys `a` **star** <script>x</script> [l](http://evil.example) | p # h"
+
+
+class _Tables(HTMLParser):
+    """Tables of rendered HTML: rows of ``(cell text, tags inside the cell)``."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: list[list[tuple[str, set[str]]]] = []
+        self._cell: list[str] | None = None
+        self._tags: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self._cell, self._tags = [], set()
+        elif self._cell is not None:
+            self._tags.add(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None:
+            self.rows[-1].append(("".join(self._cell), self._tags))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+@pytest.fixture(scope="module")
+def failing_md(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """report.md of a one-document run: lead, and a command that fails on it with STDERR."""
+    tmp = tmp_path_factory.mktemp("failing")
+    text = "Пример текста на русском языке. The harbour had boats today. Weather was calm."
+    data = write_jsonl(tmp / "one.jsonl", [{"id": "d0", "text": text, "references": ["Boats."]}])
+    program = tmp / "fail.py"
+    program.write_text(f"import sys\nsys.stdin.read()\nsys.stderr.write({STDERR!r})\nsys.exit(3)\n")
+    proc = run_cli(
+        "run", "--dataset", str(data), "-s", f"lead:k=1,name={LABEL}",
+        "-s", f"command:cmd={sys.executable} {program},name=cmd {LABEL}",
+        "-m", "rouge", "--no-cache", "--bootstrap", "20", "--format", "md", "-o", str(tmp / "out"), cwd=tmp,
+    )  # fmt: skip
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr[-3000:]
+    return (tmp / "out" / "report.md").read_text(encoding="utf-8")
+
+
+def _render(markdown: str) -> str:
+    return MarkdownIt("commonmark", {"html": True}).enable("table").render(markdown)
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_failed_summary_line_in_markdown_is_inert(failing_md: str) -> None:
+    reason = f"exited with code 3: {_flat(STDERR)}"
+    line = next(line for line in failing_md.splitlines() if "(failed: " in line)
+    rendered = MarkdownIt("commonmark", {"html": True}).renderInline(line)
+    assert set(re.findall(r"</?([a-z0-9]+)", rendered)) == {"strong"}  # the name in bold, nothing else
+    assert html.unescape(re.sub(r"</?strong>", "", rendered)) == f"cmd {LABEL}: (failed: {reason})"
+    table = _Tables()
+    table.feed(_render(failing_md))
+    row = next(r for r in table.rows if r and r[0][0] == f"cmd {LABEL}" and len(r) == 3 and r[1][0] == "d0")
+    assert row[2] == (reason, set())  # one cell, the whole reason as text: no pipe split it
+    headings = re.findall(r"<h[1-6]>(.*?)</h[1-6]>", _render(failing_md))
+    assert not [h for h in headings if "Injected" in h or "Second heading" in h], headings
+
+
+def test_warning_line_with_a_system_label_is_inert(failing_md: str) -> None:
+    line = next(line for line in failing_md.splitlines() if line.startswith("- rouge ("))
+    rendered = MarkdownIt("commonmark", {"html": True}).render(line)
+    assert set(re.findall(r"</?([a-z0-9]+)", rendered)) == {"ul", "li"}, rendered
+    assert html.unescape(re.sub(r"</?(ul|li)>", "", rendered)).strip().startswith(f"rouge ({LABEL}): rouge: ")
