@@ -23,6 +23,7 @@ from benchmark.errors import ConfigError
 from benchmark.hashing import file_hash, stable_hash
 from benchmark.metrics import bertscore_encoder as bm
 from benchmark.metrics.base import MetricBase, MetricWarning, Scores
+from benchmark.progress import document_done
 
 DEFAULT_LAYER = 5  # chosen on REALSumm and Newsroom human scores: docs/metrics.md
 
@@ -151,6 +152,7 @@ class BERTScore(MetricBase):
                                 for r in documents[i].references), strict=True)
             # each candidate's P, R and F: the maximum over its references, element by element
             best.index_reduce_(0, torch.tensor(slots), values[list(rows)], "amax", include_self=False)
+            document_done(sum(len(owners[t]) for t in stats))  # the progress bar moves per batch of texts
         if self.rescale:
             path = bm.baseline_file(self.model, self.lang, self.baseline)
             base = torch.tensor(bm.read_baseline(path, self.num_layers), dtype=torch.float32)

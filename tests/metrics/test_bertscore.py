@@ -160,3 +160,15 @@ def test_pipeline_scores_every_system_and_a_rerun_comes_from_the_cache(
     assert first.means().equals(again.means())
     (meta,) = first.metadata.metrics
     assert meta.signature.startswith("metric:bertscore|") and meta.headline == ("bertscore_f",)
+
+
+def test_progress_moves_with_each_batch_of_texts() -> None:
+    """A long BERTScore call reports its candidates as each token-budgeted batch is matched."""
+    from benchmark.progress import listening
+
+    steps: list[int] = []
+    docs = [Document(id=f"d{i}", text="", references=(f"Reference {i} about boats.",)) for i in range(6)]
+    cands = [" ".join(["word"] * (5 + 10 * i)) for i in range(6)]  # lengths differ, so batches differ
+    with listening(steps.append):
+        BERTScore(batch_tokens=64).score(candidates=cands, documents=docs)
+    assert len(steps) > 1 and sum(steps) == 6
