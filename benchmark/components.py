@@ -141,8 +141,9 @@ def _load(registry: Registry[Any], name: str) -> type:
     missing = [m for m in getattr(cls, "requires", ()) if not _importable(m)]
     if missing:
         raise ConfigError(
-            f"{registry.kind} {name!r} needs {', '.join(missing)}, which is not installed; "
-            f"install it with: {install_hint(getattr(cls, 'extra', 'models'))}"
+            f"{registry.kind} {name!r} needs {', '.join(missing)}, "
+            f"{'which are' if len(missing) > 1 else 'which is'} not installed; "
+            f"install with: {install_hint(getattr(cls, 'extra', 'models'))}"
         )
     return cls
 
@@ -155,7 +156,7 @@ def _build(registry: Registry[Any], cls: type, spec: ComponentSpec, protocol: ty
         what = str(exc) if isinstance(exc, PackageNotFoundError) else (exc.name or str(exc))
         raise ConfigError(
             f"{registry.kind} {spec.name!r} needs {what}, which is not installed; "
-            f"install it with: {install_hint(getattr(cls, 'extra', 'models'))}"
+            f"install with: {install_hint(getattr(cls, 'extra', 'models'))}"
         ) from exc
 
 
