@@ -25,6 +25,8 @@ def test_fail_under_prints_one_line_per_failed_check(tiny_set: Path, tmp_path: P
         "lead",
         "-s",
         "lead:k=1,name=lead1",
+        "-m",
+        "rouge",
         "-o",
         str(tmp_path / "out"),
         "--fail-under",
@@ -49,6 +51,8 @@ def test_fail_under_passes_and_rejects_unknown_metric(tiny_set: Path, tmp_path: 
         str(tiny_set),
         "-s",
         "lead",
+        "-m",
+        "rouge",
         "-o",
         str(tmp_path / "a"),
         "--fail-under",
@@ -61,7 +65,8 @@ def test_fail_under_passes_and_rejects_unknown_metric(tiny_set: Path, tmp_path: 
     assert ok.returncode == 0, ok.stderr
     assert "resamples:200\\|seed:7" in (tmp_path / "a" / "report.md").read_text()
     bad = run_cli(
-        "run", "--dataset", str(tiny_set), "-s", "lead", "-o", str(tmp_path / "b"), "--fail-under", "bleu=0.2"
+        "run", "--dataset", str(tiny_set), "-s", "lead", "-m", "rouge", "-o", str(tmp_path / "b"),
+        "--fail-under", "bleu=0.2"
     )
     assert bad.returncode == 2 and "bleu" in bad.stderr
 

@@ -17,8 +17,8 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     base = tmp_path_factory.mktemp("compare")
     env = {"SUMBENCH_CACHE": str(base / "cache.sqlite")}
     specs = {
-        "base": ["-s", "lead"],
-        "new": ["-s", "lead:k=1,name=lead"],
+        "base": ["-s", "lead", "-m", "rouge"],
+        "new": ["-s", "lead:k=1,name=lead", "-m", "rouge"],
     }
     out = {}
     for name, args in specs.items():
