@@ -33,6 +33,9 @@ def normalize(text: str) -> str:
 
 def paragraphs(text: str) -> list[str]:
     """Non-empty paragraphs, split on blank lines."""
+    if "\n" not in text:  # one paragraph at most: skip the regex
+        stripped = text.strip()
+        return [stripped] if stripped else []
     return [p.strip() for p in _PARAGRAPH_BREAK.split(text) if p.strip()]
 
 
@@ -48,9 +51,8 @@ def _text_to_sentences(text: str) -> str:
         buffer = _BUFFERS.buffer = ctypes.create_string_buffer(max(size, 1 << 16))
     import blingfire  # imported on first use: a fully cached run never splits a sentence
 
-    written = blingfire.blingfire.TextToSentences(
-        ctypes.c_char_p(data), ctypes.c_int(len(data)), ctypes.byref(buffer), ctypes.c_int(size)
-    )
+    # bytes and ints convert to char* and int by themselves; the array passes as its address
+    written = blingfire.blingfire.TextToSentences(data, len(data), buffer, size)
     if written == -1 or written > size:
         return ""
     return ctypes.string_at(buffer, max(written, 0)).split(b"\0", 1)[0].decode("utf-8")

@@ -104,3 +104,31 @@ def test_model_is_required_and_missing_hub_models_fail_offline() -> None:
 
     with pytest.raises(ModelUnavailableError, match="not in the local Hugging Face cache"):
         SummaC(model="tals/albert-xlarge-vitaminc-mnli").signature()
+
+
+def test_cli_run_with_summac_equals_the_metric(nli_dir: Path, tmp_path: Path) -> None:
+    """``sumbench run -m summac:model=DIR`` as a user runs it: leaderboard, signature, same numbers."""
+    import json
+
+    from conftest import run_cli, write_jsonl
+
+    refs = write_jsonl(tmp_path / "refs.jsonl", [
+        {"id": "a", "text": ARTICLE, "references": ["The museum reopened."]},
+        {"id": "b", "text": "Rain fell all day. The match was called off. Fans went home early.",
+         "references": ["The match was rained off."]},
+    ])  # fmt: skip
+    out = tmp_path / "out"
+    proc = run_cli("run", "-d", str(refs), "-s", "lead:k=1", "-m", f"summac:model={nli_dir}", "-o", str(out),
+                   env={"SUMBENCH_CACHE": str(tmp_path / "cache.sqlite")})  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "summac_zs" in proc.stdout and "granularity:sentence" in " ".join(proc.stdout.split())
+    rows = json.loads((out / "results.json").read_text(encoding="utf-8"))["scores"]
+    got = {r["doc_id"]: r["value"] for r in rows if r["metric"] == "summac_zs"}
+    docs = [Document(id="a", text=ARTICLE, references=("r",)),
+            Document(id="b", text="Rain fell all day. The match was called off. Fans went home early.",
+                     references=("r",))]  # fmt: skip
+    expected = SummaC(model=str(nli_dir)).score(
+        candidates=["The museum reopened on Monday after a two-year renovation.", "Rain fell all day."],
+        documents=docs,
+    )["summac_zs"]
+    assert [got["a"], got["b"]] == pytest.approx(expected, abs=1e-6)

@@ -175,13 +175,10 @@ def render() -> str:
         lines += end_to_end_section(e2e)
     for path in sorted(OUT.glob("worker_scaling_*cores.json")):
         lines += scaling_section(path.name, json.loads(path.read_text(encoding="utf-8")))
-    lines += [
-        "## BERTScore",
-        "",
-        "Pairs per second of our BERTScore (fp32, bf16) against `bert_score.score`: "
-        "`tests/perf/test_bertscore_perf.py`, results in `bertscore.md` and `bertscore.json` here.",
-        "",
-    ]
+    bertscore = OUT / "bertscore.md"
+    if bertscore.is_file():  # written by tests/perf/test_bertscore_perf.py, with its JSON
+        body = bertscore.read_text(encoding="utf-8").strip().split("\n", 1)[1].strip()
+        lines += ["## BERTScore from the CLI against bert-score", "", body, ""]
     notes = OUT / "NOTES.md"
     if notes.is_file():
         lines += [notes.read_text(encoding="utf-8").strip(), ""]
