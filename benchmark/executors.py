@@ -99,7 +99,7 @@ class LocalExecutor(_Base):
             self._pool = ProcessPoolExecutor(
                 self.workers,
                 mp_context=multiprocessing.get_context(method),
-                initializer=exit_with_parent,
+                initializer=start_worker,
                 initargs=(os.getpid(),),
             )
         return self._pool
@@ -117,6 +117,13 @@ class LocalExecutor(_Base):
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+
+def start_worker(parent: int) -> None:
+    """A pool worker's set-up: exit with the parent; one thread for compiled ROUGE (the pool
+    already uses every core, so rouge-score-rs's own thread pool would only oversubscribe)."""
+    os.environ.setdefault("RAYON_NUM_THREADS", "1")
+    exit_with_parent(parent)
 
 
 def exit_with_parent(parent: int) -> None:

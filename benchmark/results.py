@@ -110,7 +110,7 @@ class Results:
         columns with no value dropped), computed once per column: treat it as read-only."""
         if column not in self._wide:
             sub = self.scores.loc[self.scores["column"] == column, ["doc_id", "system", "value"]]
-            unique = sub.drop_duplicates(["doc_id", "system"])
+            unique = sub.dropna(subset=["value"]).drop_duplicates(["doc_id", "system"])  # first value
             table = unique.pivot(index="doc_id", columns="system", values="value")
             self._wide[column] = table.dropna(how="all").dropna(axis=1, how="all").astype(float)
         return self._wide[column]

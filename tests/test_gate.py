@@ -122,3 +122,14 @@ def test_unknown_fail_under_metric_is_rejected_before_any_work(tiny_set: Path) -
     assert proc.returncode == 2
     assert "unknown metric 'rouge9_f'" in proc.stderr
     assert "summarize" not in proc.stderr  # no progress bar: nothing ran
+
+
+def test_wide_table_takes_each_first_value_and_drops_empty_rows_and_systems() -> None:
+    """``Results.wide`` as ``pivot_table(aggfunc="first")`` gave it: NaN skipped, first value kept."""
+    rows = [("d1", "a", np.nan), ("d1", "a", 0.2), ("d1", "a", 0.3), ("d2", "a", 0.5),
+            ("d2", "b", np.nan), ("d3", "b", np.nan), ("d3", "z", np.nan)]  # fmt: skip
+    scores = pd.DataFrame(rows, columns=["doc_id", "system", "value"]).assign(column="rouge1_f")
+    results = Results(summaries=pd.DataFrame(), scores=scores, metadata=RunMetadata())
+    expected = scores.pivot_table(index="doc_id", columns="system", values="value", aggfunc="first")
+    pd.testing.assert_frame_equal(results.wide("rouge1_f"), expected)
+    assert results.wide("rouge1_f") is results.wide("rouge1_f")  # computed once per column

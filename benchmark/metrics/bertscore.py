@@ -151,7 +151,8 @@ class BERTScore(MetricBase):
             slots, rows = zip(*((i, row_of[(t, r)]) for t in stats for i in owners[t]
                                 for r in documents[i].references), strict=True)
             # each candidate's P, R and F: the maximum over its references, element by element
-            best.index_reduce_(0, torch.tensor(slots), values[list(rows)], "amax", include_self=False)
+            index = torch.tensor(slots).unsqueeze(1).expand(-1, 3)
+            best.scatter_reduce_(0, index, values[list(rows)], "amax", include_self=False)
             document_done(sum(len(owners[t]) for t in stats))  # the progress bar moves per batch of texts
         if self.rescale:
             path = bm.baseline_file(self.model, self.lang, self.baseline)

@@ -171,7 +171,11 @@ def drilldown(
     documents = {d["id"]: d for d in (results.documents if records is None else records)}
     order = list(documents) or list(dict.fromkeys(results.summaries["doc_id"]))
     sc = results.scores
-    scores = dict(zip(zip(sc["doc_id"], sc["system"], sc["column"], strict=True), sc["value"], strict=True))
+    scores: dict[tuple[str, str, str], float] = {}
+    keys = zip(sc["doc_id"], sc["system"], sc["column"], strict=True)
+    for key, value in zip(keys, sc["value"], strict=True):
+        if key not in scores or math.isnan(scores[key]):  # the first value, as ``Results.wide``
+            scores[key] = value
     by_doc: dict[str, list[Any]] = {}
     for r in results.summaries.itertuples():
         by_doc.setdefault(str(r.doc_id), []).append(r)

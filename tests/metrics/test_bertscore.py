@@ -172,3 +172,11 @@ def test_progress_moves_with_each_batch_of_texts() -> None:
     with listening(steps.append):
         BERTScore(batch_tokens=64).score(candidates=cands, documents=docs)
     assert len(steps) > 1 and sum(steps) == 6
+
+
+def test_scoring_raises_no_warning_on_ordinary_text(pairs: list[tuple[str, Document]]) -> None:
+    """Every warning a metric raises lands in the run's report, so library noise must not."""
+    cands, docs = [c for c, _ in pairs[:8]], [d for _, d in pairs[:8]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        BERTScore().score(candidates=cands, documents=docs)

@@ -32,3 +32,25 @@ def test_arrays_are_keyed_by_value(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     second = charts.chart("distributions", ["rouge1_f"], ["lead"], {("lead", "rouge1_f"): changed},
                           {"rouge1_f": 100.0})
     assert len(list(tmp_path.glob("*.svg"))) == 2 and first.startswith("<svg") and second.startswith("<svg")
+
+
+def test_compiled_templates_are_memoised_and_a_bad_memo_never_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from benchmark.reports.templating import environment
+
+    memo = tmp_path / "memo"
+    monkeypatch.setenv("SUMBENCH_CHART_CACHE", str(memo))
+    environment(autoescape=False).get_template("report.md.j2")
+    (compiled,) = (memo / "templates").glob("*.cache")
+    environment(autoescape=True).get_template("report.md.j2")  # other options: compiled apart
+    assert len(list((memo / "templates").glob("*.cache"))) == 2
+    compiled.write_bytes(b"not a compiled template")
+    template = environment(autoescape=False).get_template("report.md.j2")  # corrupt: compiled again
+    assert template.render is not None and compiled.read_bytes() != b"not a compiled template"
+    (tmp_path / "a-file").write_text("x")
+    monkeypatch.setenv("SUMBENCH_CHART_CACHE", str(tmp_path / "a-file"))  # a file, not a folder
+    environment(autoescape=False).get_template("report.md.j2")
+    monkeypatch.setenv("SUMBENCH_CHART_CACHE", "off")  # read at each use, not at import
+    environment(autoescape=False).get_template("report.html.j2")
+    assert len(list((memo / "templates").glob("*.cache"))) == 2
