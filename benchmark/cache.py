@@ -19,6 +19,8 @@ from types import TracebackType
 from benchmark.errors import InputError
 from benchmark.hashing import sha256_text
 
+OPEN_TIMEOUT = 60.0  # seconds to keep trying when another run holds a new cache
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS summaries (
     summarizer TEXT NOT NULL,
@@ -88,20 +90,39 @@ class Cache:
                 f"cache {self.path} is {kind}; give a cache file path with --cache, "
                 "delete it if it is a stray leftover, or run with --no-cache"
             )
-        try:
-            if self.path is not None:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(str(self.path) if self.path else ":memory:", timeout=60.0)
-            self._db.execute("PRAGMA busy_timeout = 60000")
-            if self.path is not None:
-                self._db.execute("PRAGMA journal_mode = WAL")
-            self._db.execute("PRAGMA synchronous = NORMAL")
-            with self._db:
-                self._db.executescript(SCHEMA)
-            self._db.execute("SELECT COUNT(*) FROM summaries").fetchone()
-        except (sqlite3.Error, OSError) as exc:
-            raise unusable_cache(self.path, exc) from None
+        deadline = time.monotonic() + OPEN_TIMEOUT
+        while True:
+            try:
+                self._db = self._open()
+                break
+            except sqlite3.OperationalError as exc:
+                # Two runs creating one cache at once: SQLite answers "locked" at once, without
+                # waiting, where waiting could deadlock (switching to WAL, the first schema
+                # write). It passes as soon as the other run is through; try again until then.
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise unusable_cache(self.path, exc) from None
+                time.sleep(0.05)
+            except (sqlite3.Error, OSError) as exc:
+                raise unusable_cache(self.path, exc) from None
         self.bad_rows = 0
+
+    def _open(self) -> sqlite3.Connection:
+        """Connect, set WAL and the busy timeout, create the tables; closed again on failure."""
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(str(self.path) if self.path else ":memory:", timeout=60.0)
+        try:
+            db.execute("PRAGMA busy_timeout = 60000")
+            if self.path is not None:
+                db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = NORMAL")
+            with db:
+                db.executescript(SCHEMA)
+            db.execute("SELECT COUNT(*) FROM summaries").fetchone()
+        except BaseException:
+            db.close()
+            raise
+        return db
 
     def __enter__(self) -> Cache:
         return self

@@ -156,3 +156,17 @@ def test_two_runs_share_one_cache_at_once(setup: tuple[Path, Path], tmp_path: Pa
     assert meta.summaries_computed == 0 and meta.summaries_cached == 3 * N_DOCS
     assert meta.scores_computed == 0
     assert logged(tmp_path / "check.log") == []
+
+
+def test_many_runs_creating_one_cache_at_once_all_open_it(tmp_path: Path) -> None:
+    """SQLite refuses a second connection at once ("database is locked") while the first switches
+    a new file to WAL or writes the schema; opening waits for it instead of failing the run."""
+    opener = "import sys; from benchmark.cache import Cache; Cache(sys.argv[1]).close()"
+    for attempt in range(6):
+        cache = tmp_path / f"new-{attempt}.sqlite"
+        procs = [subprocess.Popen([sys.executable, "-c", opener, str(cache)], cwd=ROOT,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for _ in range(8)]  # fmt: skip
+        for proc in procs:
+            _, err = proc.communicate(timeout=120)
+            assert proc.returncode == 0, err
