@@ -181,10 +181,7 @@ def letter_counts(text: str) -> tuple[int, int]:
     ASCII text (most English text), and text whose only non-ASCII characters are not letters
     or digits (curly quotes, dashes), is counted at C speed: none of its letters is dropped.
     """
-    if text.isascii():
-        return len(text.encode("ascii").translate(None, _ASCII_NON_ALNUM)), 0
-    if not any(c.isalnum() for c in set(_NON_ASCII.findall(text))):
-        # only typographic non-ASCII (quotes, dashes): letters as in ASCII text, none dropped
+    if text.isascii() or not any(c.isalnum() for c in set(_NON_ASCII.findall(text))):
         return len(text.encode("ascii", "ignore").translate(None, _ASCII_NON_ALNUM)), 0
     lowered = text.lower()
     alnum = sum(map(len, _ALNUM_RUN.findall(lowered)))

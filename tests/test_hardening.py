@@ -297,18 +297,10 @@ def test_progress_advances_per_document_inside_a_batch(tmp_path: Path) -> None:
     assert recorder.steps["summarize each"] == [1, 1, 1, 1]  # one batch, four steps
 
 
-PACED = """
+PACED = PLUGIN.format(name="opening") + """
 import time
-from dataclasses import dataclass
-from typing import ClassVar
-from benchmark import MetricBase, SummarizerBase
+from benchmark import MetricBase
 from benchmark.progress import document_done
-
-@dataclass(frozen=True)
-class Opening(SummarizerBase):
-    name: ClassVar[str] = "opening"
-    def summarize_one(self, doc):
-        return doc.text.split(". ")[0]
 
 @dataclass(frozen=True)
 class Paced(MetricBase):

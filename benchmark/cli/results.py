@@ -53,12 +53,13 @@ def report(
     target = output or (first if first.is_dir() else first.parent)
     default = tuple(f for f in ALL_FORMATS if f not in ("json", "csv")) if len(runs) == 1 else ALL_FORMATS
     formats = tuple(fmt) if fmt else default
+    analysis = None
     if show:
-        from benchmark.cli.tables import leaderboard
-        from benchmark.stats.analysis import analyze
+        from benchmark.cli.tables import print_leaderboard, run_analysis
 
-        console.print(leaderboard(results, analyze(results) if len(results.scores) else None, console.width))
-    for kind, path in write_reports(results, target, formats).items():
+        analysis = run_analysis(results)
+        print_leaderboard(results, analysis)
+    for kind, path in write_reports(results, target, formats, analysis).items():
         say(f"wrote {kind:<4} {path}")
 
 

@@ -170,12 +170,7 @@ def drilldown(
     """Per article: text, references, and every system's summary (highlighted) with its scores."""
     documents = {d["id"]: d for d in (results.documents if records is None else records)}
     order = list(documents) or list(dict.fromkeys(results.summaries["doc_id"]))
-    sc = results.scores
-    scores: dict[tuple[str, str, str], float] = {}
-    keys = zip(sc["doc_id"], sc["system"], sc["column"], strict=True)
-    for key, value in zip(keys, sc["value"], strict=True):
-        if key not in scores or math.isnan(scores[key]):  # the first value, as ``Results.wide``
-            scores[key] = value
+    scores = {column: results.wide(column).stack().to_dict() for column in analysis.columns}
     by_doc: dict[str, list[Any]] = {}
     for r in results.summaries.itertuples():
         by_doc.setdefault(str(r.doc_id), []).append(r)
@@ -189,7 +184,7 @@ def drilldown(
             summary = r.summary if isinstance(r.summary, str) else None
             cells = []
             for metric in analysis.columns:
-                value = float(scores.get((doc_id, r.system, metric), math.nan))
+                value = float(scores[metric].get((doc_id, r.system), math.nan))
                 cells.append(fmt_score(value, analysis.scale(metric)))
             systems.append(
                 {
