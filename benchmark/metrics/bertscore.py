@@ -46,7 +46,7 @@ class BERTScore(MetricBase):
     baseline: str | None = None
     lang: str = "en"
     dtype: Literal["fp32", "bf16", "int8"] = "fp32"
-    batch_tokens: int = 16384
+    batch_tokens: int = 4096
     chunk_documents: int = 2000
     device: str = "auto"
     _state: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)

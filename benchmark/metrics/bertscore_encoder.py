@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from benchmark.allocator import keep_freed_memory
 from benchmark.errors import ConfigError, ModelUnavailableError
 from benchmark.models import DEFAULT_ENCODER
 
@@ -75,6 +76,7 @@ def cached_encoder(path: str, num_layers: int, device: str, dtype: str) -> Any:
     """One loaded encoder per process and setting, shared by metric instances (read-only use)."""
     import torch
 
+    keep_freed_memory()
     model = load_encoder(path, num_layers).to(device)
     if dtype == "bf16":
         return model.to(torch.bfloat16)

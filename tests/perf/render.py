@@ -74,6 +74,30 @@ def rouge_section(r: dict[str, Any]) -> list[str]:
     return [*lines, "", f"Machine: {_machine(r['machine'])}", ""]
 
 
+def rouge_cli_section(r: dict[str, Any]) -> list[str]:
+    lines = [
+        "## ROUGE from the CLI against rouge-score and rouge-score-rs",
+        "",
+        f"`{r['command']}` (ROUGE, the default metric; every report written) against a script per peer "
+        f"({r['peer']}). Real pairs from {r['pairs_from']}. Each side its own process, alternating, "
+        f"{r['repeats']} repeats, medians. Whole process: wall and CPU from start to exit, imports "
+        "included; scoring: the scoring stage alone (sumbench's `score:rouge` timing, the peer's "
+        "loop over `score`).",
+        "",
+        "| pairs | contender | wall | CPU | scoring | wall vs rouge-score | CPU vs rouge-score "
+        "| scoring vs rouge-score | identical to rouge-score |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for n, size in r["sizes"].items():
+        for name, m in size["medians"].items():
+            x = size["ratios_vs_rouge_score"][name]
+            same = "yes" if size["identical_to_rouge_score"][name] else "NO"
+            lines.append(f"| {int(n):,} | {name} | {m['wall_s']:.2f} s | {m['cpu_s']:.2f} s "
+                         f"| {m['scoring_s']:.3f} s | **{x['wall_s']}x** | {x['cpu_s']}x "
+                         f"| {x['scoring_s']}x | {same} |")
+    return [*lines, "", f"Machine: {_machine(r['machine'])}", ""]
+
+
 def cached_section(c: dict[str, Any]) -> list[str]:
     lines = [
         "## A cached rerun",
@@ -166,6 +190,8 @@ def render() -> str:
     ]
     if (rouge := _load("rouge.json")) is not None:
         lines += rouge_section(rouge)
+    if (rouge_cli := _load("rouge_cli.json")) is not None:
+        lines += rouge_cli_section(rouge_cli)
     if (cached := _load("cached_rerun.json")) is not None:
         lines += cached_section(cached)
     for name in ("scale.json", "scale_rouge.json"):

@@ -12,6 +12,8 @@ reported, and every number is compared for exact equality with rouge-score's.
 
 from __future__ import annotations
 
+import json
+import math
 import os
 import statistics
 import time
@@ -21,7 +23,7 @@ from typing import Any
 
 import pytest
 import rouge_score_rs
-from measure import machine, write_json
+from measure import machine, measure_cli, write_json
 from realdata import real_pairs
 from rouge_score import rouge_scorer
 
@@ -102,3 +104,82 @@ def test_rouge_against_rouge_score_and_rouge_score_rs(shared_data: Path) -> None
     # above the core count) the ratio is recorded, not checked.
     if report["machine"]["load_average_1m_at_start"] < (os.cpu_count() or 1):
         assert report["speedup_vs_rouge_score"] >= 60, report["contenders"]
+
+
+PEER = str(Path(__file__).with_name("rouge_peer.py"))
+CLI_PAIRS = (1000, 4000)
+
+
+def cli_workload(shared: Path, n: int, folder: Path) -> tuple[Path, Path, Path]:
+    """``n`` real pairs as the files a user has: a text-less reference set, a prediction file,
+    and the peers' input (the same pairs, sentences already split for rougeLsum)."""
+    pairs = real_pairs(shared, n)
+    folder.mkdir(parents=True, exist_ok=True)
+    refs, preds, spec = folder / "refs.jsonl", folder / "system.jsonl", folder / "peer.json"
+    refs.write_text("".join(json.dumps({"id": f"p{i}", "references": list(d.references)}) + "\n"
+                            for i, (_, d) in enumerate(pairs)), encoding="utf-8")
+    preds.write_text("".join(json.dumps({"id": f"p{i}", "summary": c}) + "\n"
+                             for i, (c, _) in enumerate(pairs)), encoding="utf-8")
+    spec.write_text(json.dumps({"pairs": [[_lines(d.references[0]), _lines(c)] for c, d in pairs]}),
+                    encoding="utf-8")
+    return refs, preds, spec
+
+
+def cli_columns(results: Path, n: int) -> dict[str, list[float]]:
+    data = json.loads(results.read_text(encoding="utf-8"))
+    out: dict[str, list[float]] = {f"{t}_{s}": [math.nan] * n for t in ROUGE_TYPES for s in "fpr"}
+    for row in data["scores"]:
+        if row["metric"] in out:
+            out[row["metric"]][int(row["doc_id"][1:])] = row["value"]
+    return out
+
+
+def test_cli_rouge_against_peer_scripts(shared_data: Path, tmp_path: Path) -> None:
+    """The user's path: ``sumbench score REFS PREDS --no-cache -o DIR`` (every report written)
+    against a script that imports rouge-score (or rouge-score-rs) and scores the same pairs,
+    each its own process, alternating. Whole-process wall and CPU, and the scoring stage alone."""
+    sizes: dict[str, Any] = {}
+    for n in CLI_PAIRS:
+        refs, preds, spec = cli_workload(shared_data, n, tmp_path / str(n))
+        runs: dict[str, list[dict[str, Any]]] = {"rouge-score": [], "rouge-score-rs": [], "sumbench": []}
+        columns: dict[str, dict[str, list[float]]] = {}
+        for repeat in range(REPEATS):
+            for peer in ("rouge-score", "rouge-score-rs"):
+                out = tmp_path / f"{peer}-{n}.json"
+                timing = measure_cli([peer, str(spec), str(out)], python=(PEER,))
+                result = json.loads(out.read_text(encoding="utf-8"))
+                timing["scoring_s"] = round(result["scoring_s"], 4)
+                runs[peer].append(timing)
+                columns[peer] = result["columns"]
+            report_dir = tmp_path / f"sumbench-{n}-{repeat}"
+            timing = measure_cli(["score", str(refs), str(preds), "--no-cache", "-o", str(report_dir)])
+            meta = json.loads((report_dir / "results.json").read_text(encoding="utf-8"))["metadata"]
+            timing["scoring_s"] = meta["timings"]["score:rouge"]
+            runs["sumbench"].append(timing)
+            columns["sumbench"] = cli_columns(report_dir / "results.json", n)
+        medians = {name: {k: round(statistics.median(r[k] for r in rs), 4)
+                          for k in ("wall_s", "cpu_s", "scoring_s", "peak_rss_main_mib")}
+                   for name, rs in runs.items()}
+        base = medians["rouge-score"]
+        sizes[str(n)] = {
+            "runs": runs, "medians": medians,
+            "identical_to_rouge_score": {name: columns[name] == columns["rouge-score"] for name in columns},
+            "ratios_vs_rouge_score": {
+                name: {k: round(base[k] / m[k], 1) for k in ("wall_s", "cpu_s", "scoring_s")}
+                for name, m in medians.items()
+            },
+        }
+    report = {
+        "benchmark": "rouge_cli",
+        "command": "sumbench score REFS PREDS --no-cache -o DIR",
+        "peer": "python rouge_peer.py: import the library, RougeScorer(rouge1, rouge2, rougeL, rougeLsum, "
+                "use_stemmer=True).score per pair, sentences pre-split",
+        "pairs_from": "tests/realdata.real_pairs (as the API benchmark)",
+        "repeats": REPEATS,
+        "sizes": sizes,
+        "machine": machine(),
+    }
+    write_json("rouge_cli.json", report)
+    for size in sizes.values():
+        assert all(size["identical_to_rouge_score"].values()), size["identical_to_rouge_score"]
+        assert size["ratios_vs_rouge_score"]["sumbench"]["wall_s"] > 1, size["medians"]
