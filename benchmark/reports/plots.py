@@ -22,6 +22,14 @@ from benchmark.safe_text import printable
 from benchmark.stats.resampling import Interval
 
 _METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.DOTALL)
+VECTOR_POINTS = 1000  # a panel with more points draws them as one embedded image (axes, text stay vector)
+RASTER_DPI = 144
+
+
+def _rasterize(n_points: int) -> bool:
+    """Thousands of SVG markers make a report slow to write and to open (10,000 documents: tens
+    of MiB of HTML); beyond ``VECTOR_POINTS`` a panel's points become one PNG inside the SVG."""
+    return n_points > VECTOR_POINTS
 PALETTE = ("#4269d0", "#efb118", "#ff725c", "#6cc5b0", "#3ca951", "#ff8ab7", "#a463f2", "#97bbf5", "#9c6b4e")
 
 
@@ -33,7 +41,7 @@ def to_svg(fig: Figure, salt: str) -> str:
     """The figure as an ``<svg>`` element (no XML prolog), reproducible for the same input."""
     buffer = io.StringIO()
     with mpl.rc_context({"svg.hashsalt": f"sumbench-{salt}", "svg.fonttype": "none"}):
-        fig.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
+        fig.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight", dpi=RASTER_DPI)
     text = buffer.getvalue()
     text = _METADATA.sub("", text[text.index("<svg") :])
     return text.strip()
@@ -81,8 +89,10 @@ def distributions(
         scale = (scales or {}).get(metric, 100.0)
         data = [scale * values.get((s, metric), np.array([])) for s in systems]
         ax.boxplot(data, tick_labels=labels, showfliers=False, widths=0.5)
+        raster = _rasterize(sum(len(points) for points in data))
         for i, points in enumerate(data):
-            ax.scatter(i + 1 + rng.uniform(-0.15, 0.15, len(points)), points, s=6, alpha=0.6, color=color(i))
+            ax.scatter(i + 1 + rng.uniform(-0.15, 0.15, len(points)), points, s=6, alpha=0.6, color=color(i),
+                       rasterized=raster)
         ax.set_title(printable(metric), fontsize=10)
         ax.tick_params(axis="x", labelrotation=30 if len(systems) > 2 else 0)
         ax.spines[["top", "right"]].set_visible(False)
@@ -99,10 +109,12 @@ def length_scatter(
     fig = Figure(figsize=(max(4.0, 2.6 * len(columns)), 3.0))
     axes = fig.subplots(1, len(columns), squeeze=False, sharex=True)[0]
     for ax, metric in zip(axes, columns, strict=True):
+        raster = _rasterize(sum(len(points.get((s, metric), ((),))[0]) for s in systems))
         for i, system in enumerate(systems):
             x, y = points.get((system, metric), (np.array([]), np.array([])))
             scale = (scales or {}).get(metric, 100.0)
-            ax.scatter(x, scale * y, s=8, alpha=0.7, color=color(i), label=printable(system))
+            ax.scatter(x, scale * y, s=8, alpha=0.7, color=color(i), label=printable(system),
+                       rasterized=raster)
         ax.set_title(printable(metric), fontsize=10)
         ax.set_xlabel("summary length (words)", fontsize=8)
         ax.spines[["top", "right"]].set_visible(False)

@@ -54,3 +54,21 @@ def test_compiled_templates_are_memoised_and_a_bad_memo_never_fails(
     monkeypatch.setenv("SUMBENCH_CHART_CACHE", "off")  # read at each use, not at import
     environment(autoescape=False).get_template("report.html.j2")
     assert len(list((memo / "templates").glob("*.cache"))) == 2
+
+
+def test_panels_with_thousands_of_points_embed_them_as_one_image() -> None:
+    rng = np.random.default_rng(1)
+    systems, columns = ["lead", "textrank"], ["rouge1_f"]
+
+    def draw(n: int) -> str:
+        values = {(s, "rouge1_f"): rng.random(n) for s in systems}
+        return plots.distributions(columns, systems, values)
+
+    small, large = draw(plots.VECTOR_POINTS // 2 // 2), draw(5000)
+    assert "<image" not in small and small.count("<use") >= plots.VECTOR_POINTS // 2
+    assert large.count("<image") == 1 and large.count("<use") < 50  # points in a PNG; no marker per point
+    assert len(large) < len(small) * 2  # 10,000 points, yet about the size of 500 drawn as vectors
+    assert "rouge1_f" in large and ">lead<" in large  # titles and labels stay text
+    pts = {(s, "rouge1_f"): (rng.integers(10, 80, 3000), rng.random(3000)) for s in systems}
+    scatter = plots.length_scatter(columns, systems, pts)
+    assert scatter.count("<image") == 1 and "summary length (words)" in scatter
