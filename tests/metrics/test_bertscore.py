@@ -180,3 +180,37 @@ def test_scoring_raises_no_warning_on_ordinary_text(pairs: list[tuple[str, Docum
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         BERTScore().score(candidates=cands, documents=docs)
+
+
+def test_batches_run_two_at_a_time_with_the_numbers_of_one_at_a_time(
+    pairs: list[tuple[str, Document]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On two or more CPU threads two encoder batches run at once, one thread each; the scores
+    are those of one batch at a time, and torch's thread count is restored afterwards."""
+    import threading
+
+    import torch
+
+    cands, docs = [c for c, _ in pairs[:40]], [d for _, d in pairs[:40]]
+    threads = torch.get_num_threads()
+    lanes: set[str] = set()
+    original = BERTScore._forward
+
+    def recording(self: BERTScore, batch: list[tuple[str, list[int]]]) -> list:
+        lanes.add(threading.current_thread().name)
+        assert torch.get_num_threads() == 1
+        return original(self, batch)
+
+    try:
+        torch.set_num_threads(1)
+        one_at_a_time = BERTScore(layer=1, batch_tokens=600).score(candidates=cands, documents=docs)
+        torch.set_num_threads(2)
+        monkeypatch.setattr(BERTScore, "_forward", recording)
+        metric = BERTScore(layer=1, batch_tokens=600)
+        two_at_a_time = metric.score(candidates=cands, documents=docs)
+        assert metric._lanes() == (2, 1) and torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(threads)
+    assert len(lanes) == 2 and all(name.startswith("bertscore") for name in lanes)
+    for column, values in one_at_a_time.items():
+        assert np.abs(np.array(values) - np.array(two_at_a_time[column])).max() <= 1e-6

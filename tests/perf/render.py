@@ -80,7 +80,8 @@ def rouge_cli_section(r: dict[str, Any]) -> list[str]:
         "",
         f"`{r['command']}` (ROUGE, the default metric; every report written) against a script per peer "
         f"({r['peer']}). Real pairs from {r['pairs_from']}. Each side its own process, alternating, "
-        f"{r['repeats']} repeats, medians. Whole process: wall and CPU from start to exit, imports "
+        f"{r['repeats']} repeats, medians. Every sumbench run is a first run (charts drawn, an empty "
+        "memo folder). Whole process: wall and CPU from start to exit, imports "
         "included; scoring: the scoring stage alone (sumbench's `score:rouge` timing, the peer's "
         "loop over `score`).",
         "",
