@@ -190,6 +190,9 @@ def letter_counts(text: str) -> tuple[int, int]:
 
 def dropped_fraction(text: str | Sequence[str]) -> float:
     """Share of letters and digits that rouge-score's ASCII tokenizer would silently drop."""
-    counts = [letter_counts(t) for t in ([text] if isinstance(text, str) else text)]
+    texts = [text] if isinstance(text, str) else text
+    if all(t.isascii() for t in texts):  # nothing dropped, whatever the count of letters
+        return 0.0
+    counts = [letter_counts(t) for t in texts]
     alnum = sum(a for a, _ in counts)
     return sum(d for _, d in counts) / alnum if alnum else 0.0

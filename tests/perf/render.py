@@ -60,7 +60,9 @@ def rouge_section(r: dict[str, Any]) -> list[str]:
         f"{r['pairs']:,} real pairs ({r['pairs_from']}); rouge1, rouge2, rougeL, rougeLsum, stemmed. "
         "Ours: the `rouge` metric's Python API (12 columns, sentence split included, memos cleared); "
         "the peers: the same sentence split, then `RougeScorer.score` per pair. Alternating in one "
-        f"process, {r['repeats']} repeats, medians. Our fast backend ran as "
+        f"process, {r['repeats']} rounds (rouge-score-rs and sumbench "
+        f"{r.get('fast_runs_per_repeat', 1)} times a round: a run lasts under 0.1 s), medians. "
+        "Our fast backend ran as "
         f"`{r['sumbench_implementation']}`.",
         "",
         "| contender | median | pairs/s | vs rouge-score | identical to rouge-score |",
