@@ -11,6 +11,7 @@ score 0 (P, R, F, also when rescaled) with a warning instead of crashing.
 
 from __future__ import annotations
 
+import itertools
 import warnings
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -182,11 +183,7 @@ class BERTScore(MetricBase):
 
     def _encoder(self) -> tuple[Any, str]:
         if "encoder" not in self._state:
-            import torch
-
-            device = self.device
-            if device == "auto":
-                device = "cuda" if torch.cuda.is_available() else "cpu"
+            device = self._device()
             if self.dtype == "bf16" and device == "cpu" and bm.cpu_lacks_bf16():
                 warnings.warn(
                     "bertscore: dtype=bf16 on a CPU without bf16 instructions (avx512_bf16/amx) is "
@@ -198,6 +195,14 @@ class BERTScore(MetricBase):
             self._state["encoder"] = (model, device)
         encoder: tuple[Any, str] = self._state["encoder"]
         return encoder
+
+    def _device(self) -> str:
+        """Where the encoder runs: ``device``, with ``auto`` meaning CUDA when there is one."""
+        if self.device != "auto":
+            return self.device
+        import torch
+
+        return "cuda" if torch.cuda.is_available() else "cpu"
 
     def _idf_dict(self) -> Any:
         if self.idf:
@@ -259,13 +264,19 @@ class BERTScore(MetricBase):
             for batch in batches:
                 yield batch, self._forward(batch)
             return
+        batches = iter(batches)
+        first = next(batches, None)
+        if first is None:  # nothing to encode: the model is not even loaded
+            return
+        self._encoder()  # loaded here, once, not by two lanes at the same time
+        batches = itertools.chain([first], batches)
         import torch
 
         threads = torch.get_num_threads()
         torch.set_num_threads(per_lane)
+        pending: deque[tuple[Any, Future[Any]]] = deque()
         try:
             with ThreadPoolExecutor(lanes, thread_name_prefix="bertscore") as pool:
-                pending: deque[tuple[Any, Future[Any]]] = deque()
                 for batch in batches:
                     pending.append((batch, pool.submit(self._forward, batch)))
                     if len(pending) > lanes:
@@ -274,20 +285,23 @@ class BERTScore(MetricBase):
                 while pending:
                     done, future = pending.popleft()
                     yield done, future.result()
+        except BaseException:  # an error, Ctrl-C or an abandoned generator: queued batches never start
+            for _, future in pending:
+                future.cancel()
+            raise
         finally:
             torch.set_num_threads(threads)
 
     def _lanes(self) -> tuple[int, int]:
-        """``(batches at once, torch threads per batch)``: up to ``MAX_LANES`` on the CPU, one
-        on an accelerator."""
+        """``(batches at once, torch threads per batch)``: ``MAX_LANES`` on the CPU when torch's
+        threads split evenly among them, else one (and always one on an accelerator). Measured
+        on 2 cores only; the main thread matches finished batches meanwhile, on a lane's share."""
         import torch
 
-        _, device = self._encoder()
         threads = torch.get_num_threads()
-        if device != "cpu" or threads < 2:
+        if self._device() != "cpu" or threads < MAX_LANES or threads % MAX_LANES:
             return 1, threads
-        lanes = min(MAX_LANES, threads)
-        return lanes, threads // lanes
+        return MAX_LANES, threads // MAX_LANES
 
     def _match(self, candidates: list[Any], references: list[Any]) -> Any:
         """``(n, 3)`` tensor of P, R, F for aligned ``(emb, ids)`` pairs, by bert-score's matching."""

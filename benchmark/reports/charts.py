@@ -58,7 +58,7 @@ def chart(name: str, *args: Any) -> str:
     Labels are drawn as plain text: mathtext is off, so a ``$`` in a system name is a dollar
     sign, not a formula to parse."""
     folder = memo_folder()
-    digest = hashlib.sha256(f"{name}:{version('matplotlib')}:".encode())
+    digest = hashlib.sha256(f"{name}:{version('matplotlib')}:{version('pillow')}:".encode())  # PNG panels
     digest.update(_PLOTS_SOURCE.read_bytes())
     _feed(digest, args)
     path = folder / f"{digest.hexdigest()[:40]}.svg" if folder else None

@@ -1,4 +1,5 @@
-"""Charts for the HTML report: matplotlib figures rendered to inline SVG.
+"""Charts for the HTML report: matplotlib figures rendered to inline SVG (a panel with more than
+``VECTOR_POINTS`` points draws them as one embedded PNG).
 
 matplotlib draws them because the report must work offline and without JavaScript: SVG is
 text that sits inside the HTML, prints and zooms cleanly, and is byte-for-byte reproducible

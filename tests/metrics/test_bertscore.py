@@ -214,3 +214,26 @@ def test_batches_run_two_at_a_time_with_the_numbers_of_one_at_a_time(
     assert len(lanes) == 2 and all(name.startswith("bertscore") for name in lanes)
     for column, values in one_at_a_time.items():
         assert np.abs(np.array(values) - np.array(two_at_a_time[column])).max() <= 1e-6
+
+
+def test_nothing_to_encode_loads_no_model_and_an_abandoned_run_restores_threads(
+    pairs: list[tuple[str, Document]],
+) -> None:
+    import torch
+
+    threads = torch.get_num_threads()
+    try:
+        torch.set_num_threads(2)
+        empty = BERTScore(layer=1)
+        assert empty.score(candidates=["", " "], documents=[d for _, d in pairs[:2]])["bertscore_f"] == [0, 0]
+        assert "encoder" not in empty._state  # every candidate empty: nothing embedded, nothing loaded
+        metric = BERTScore(layer=1, batch_tokens=300)
+        batches = list(metric._batches(metric._encode_texts([c for c, _ in pairs[:30]])))
+        assert len(batches) > 3
+        running = metric._embedded(batches)
+        next(running)
+        assert torch.get_num_threads() == 1  # one thread per lane while it runs
+        running.close()  # a consumer that stops early (an error, Ctrl-C)
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(threads)
