@@ -31,6 +31,8 @@ def _rasterize(n_points: int) -> bool:
     """Thousands of SVG markers make a report slow to write and to open (10,000 documents: tens
     of MiB of HTML); beyond ``VECTOR_POINTS`` a panel's points become one PNG inside the SVG."""
     return n_points > VECTOR_POINTS
+
+
 PALETTE = ("#4269d0", "#efb118", "#ff725c", "#6cc5b0", "#3ca951", "#ff8ab7", "#a463f2", "#97bbf5", "#9c6b4e")
 
 
@@ -109,11 +111,12 @@ def length_scatter(
     """Summary length in words against score (display scale), one panel per metric and colour per system."""
     fig = Figure(figsize=(max(4.0, 2.6 * len(columns)), 3.0))
     axes = fig.subplots(1, len(columns), squeeze=False, sharex=True)[0]
+    empty = (np.array([]), np.array([]))
     for ax, metric in zip(axes, columns, strict=True):
-        raster = _rasterize(sum(len(points.get((s, metric), ((),))[0]) for s in systems))
-        for i, system in enumerate(systems):
-            x, y = points.get((system, metric), (np.array([]), np.array([])))
-            scale = (scales or {}).get(metric, 100.0)
+        panel = [points.get((system, metric), empty) for system in systems]
+        raster = _rasterize(sum(len(x) for x, _ in panel))
+        scale = (scales or {}).get(metric, 100.0)
+        for i, (system, (x, y)) in enumerate(zip(systems, panel, strict=True)):
             ax.scatter(x, scale * y, s=8, alpha=0.7, color=color(i), label=printable(system),
                        rasterized=raster)
         ax.set_title(printable(metric), fontsize=10)
