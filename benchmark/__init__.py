@@ -13,24 +13,24 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from benchmark.config import RunConfig
-    from benchmark.documents import Document, ReferenceSet, load_reference_set
+    from benchmark.inputs.documents import Document, ReferenceSet, load_reference_set
     from benchmark.metrics import Metric, MetricBase
-    from benchmark.pipeline import run, score
-    from benchmark.results import Results, load_results
+    from benchmark.pipeline.config import RunConfig
+    from benchmark.pipeline.engine import run, score
+    from benchmark.results.table import Results, load_results
     from benchmark.summarizers import Summarizer, SummarizerBase, SummaryFailure
 
 _LAZY = {
-    "RunConfig": "benchmark.config",
-    "Document": "benchmark.documents",
-    "ReferenceSet": "benchmark.documents",
-    "load_reference_set": "benchmark.documents",
+    "RunConfig": "benchmark.pipeline.config",
+    "Document": "benchmark.inputs.documents",
+    "ReferenceSet": "benchmark.inputs.documents",
+    "load_reference_set": "benchmark.inputs.documents",
     "Metric": "benchmark.metrics",
     "MetricBase": "benchmark.metrics",
-    "run": "benchmark.pipeline",
-    "score": "benchmark.pipeline",
-    "Results": "benchmark.results",
-    "load_results": "benchmark.results",
+    "run": "benchmark.pipeline.engine",
+    "score": "benchmark.pipeline.engine",
+    "Results": "benchmark.results.table",
+    "load_results": "benchmark.results.table",
     "Summarizer": "benchmark.summarizers",
     "SummarizerBase": "benchmark.summarizers",
     "SummaryFailure": "benchmark.summarizers",

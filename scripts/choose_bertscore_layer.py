@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from benchmark.meta.correlation import correlate
-from benchmark.models import default_model_path
+from benchmark.models.weights import default_model_path
 
 SETS = {
     "realsumm": (

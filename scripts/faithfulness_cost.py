@@ -40,7 +40,7 @@ NLI_ARCHITECTURES = {
 
 
 def pairs(n: int) -> tuple[list[str], list[object]]:
-    from benchmark.documents import Document
+    from benchmark.inputs.documents import Document
 
     docs = {}
     for line in (SUMMEVAL / "summeval_docs.jsonl").read_text("utf-8").splitlines():
@@ -60,7 +60,7 @@ def save_replica(name: str, folder: Path) -> str:
     import torch
     import transformers
 
-    from benchmark.models import default_model_path
+    from benchmark.models.weights import default_model_path
 
     _, config_class, options = NLI_ARCHITECTURES[name]
     tokenizer = transformers.AutoTokenizer.from_pretrained(default_model_path())
@@ -85,9 +85,9 @@ def main() -> None:
     args = parser.parse_args()
     import torch
 
+    from benchmark.inputs.text import split_sentences
     from benchmark.metrics.faithfulness import Faithfulness
     from benchmark.metrics.summac import SummaC
-    from benchmark.text import split_sentences
 
     torch.set_num_threads(args.threads)
     cands, docs = pairs(args.docs)

@@ -19,10 +19,10 @@ import json
 import random
 from pathlib import Path
 
-from benchmark.metrics.bertscore_encoder import BASELINE_DIR
-from benchmark.models import DEFAULT_ENCODER as DEFAULT_MODEL
-from benchmark.models import default_model_path
-from benchmark.text import split_sentences
+from benchmark.inputs.text import split_sentences
+from benchmark.metrics.bertscore_rescale import BASELINE_DIR
+from benchmark.models.weights import DEFAULT_ENCODER as DEFAULT_MODEL
+from benchmark.models.weights import default_model_path
 
 PTB = {"-lrb-": "(", "-rrb-": ")", "-lsb-": "[", "-rsb-": "]", "``": '"', "''": '"'}
 

@@ -9,8 +9,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from benchmark.documents import Document
-from benchmark.text import split_sentences
+from benchmark.inputs.documents import Document
+from benchmark.inputs.text import split_sentences
 
 Pair = tuple[str, Document]
 

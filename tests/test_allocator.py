@@ -15,7 +15,7 @@ PROGRAM = textwrap.dedent(
     import resource, sys
     import numpy as np
     if sys.argv[1] == "tuned":
-        from benchmark.allocator import keep_freed_memory
+        from benchmark.models.allocator import keep_freed_memory
         assert keep_freed_memory()
 
     def forward():  # three live 12 MiB buffers, then all freed, as one encoder layer's activations
@@ -45,7 +45,7 @@ def test_freed_buffers_are_reused_without_new_page_faults() -> None:
 
 def test_setting_is_applied_once_and_reports_whether_it_took() -> None:
     program = (
-        "from benchmark.allocator import keep_freed_memory as k\n"
+        "from benchmark.models.allocator import keep_freed_memory as k\n"
         "print(k() is k(), k(), k.cache_info().misses)"
     )
     out = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)

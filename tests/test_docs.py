@@ -16,7 +16,7 @@ import pytest
 from typer.main import get_command
 
 from benchmark.cli.app import app
-from benchmark.config import RunConfig, build_config
+from benchmark.pipeline.config import RunConfig, build_config
 from tests.conftest import BUNDLED, ROOT, run_cli
 
 README = ROOT / "README.md"

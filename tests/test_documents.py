@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.documents import Document, load_reference_set
-from benchmark.errors import InputError
+from benchmark.core.errors import InputError
+from benchmark.inputs.documents import Document, load_reference_set
 from tests.conftest import write_jsonl
 
 

@@ -11,12 +11,12 @@ import pytest
 from conftest import run_cli, write_jsonl
 from realdata import read_jsonl
 
-from benchmark.config import RunConfig
-from benchmark.errors import ConfigError
-from benchmark.executors import LocalExecutor, make_executor, parallel_safe
+from benchmark.core.errors import ConfigError
 from benchmark.metrics.rouge import Rouge
-from benchmark.pipeline import run
-from benchmark.results import Results, load_results
+from benchmark.pipeline.config import RunConfig
+from benchmark.pipeline.engine import run
+from benchmark.pipeline.executors import LocalExecutor, make_executor, parallel_safe
+from benchmark.results.table import Results, load_results
 from benchmark.summarizers.lead import Lead
 
 PLUGIN = '''
@@ -119,12 +119,12 @@ def test_ray_executor_on_a_local_instance_matches_local(cnndm_small: Path, tmp_p
 def test_bertscore_on_two_ray_actors_matches_local_and_loads_the_model_once_per_actor(
     cnndm_small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from benchmark.cache import Cache
-    from benchmark.components import build_metrics
-    from benchmark.documents import load_reference_set
-    from benchmark.executors import RayExecutor
-    from benchmark.metrics.bertscore_encoder import encoders_loaded
-    from benchmark.scoring import Pair, RunContext, score_pairs
+    from benchmark.components.build import build_metrics
+    from benchmark.inputs.documents import load_reference_set
+    from benchmark.models.encoder import encoders_loaded
+    from benchmark.pipeline.cache import Cache
+    from benchmark.pipeline.executors import RayExecutor
+    from benchmark.pipeline.scoring import Pair, RunContext, score_pairs
 
     monkeypatch.setenv("RAY_DISABLE_USAGE_STATS", "1")
     docs = list(load_reference_set(cnndm_small).documents)

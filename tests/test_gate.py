@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from benchmark.errors import ConfigError, GateFailed
-from benchmark.metadata import RunMetadata
-from benchmark.results import Results
+from benchmark.core.errors import ConfigError, GateFailed
+from benchmark.results.metadata import RunMetadata
+from benchmark.results.table import Results
 from benchmark.stats.compare import compare_results
 from benchmark.stats.gate import check_max_drop, parse_max_drop
 from tests.conftest import run_cli

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.ingest import clean_article
+from benchmark.inputs.ingest import clean_article
 from tests.conftest import BUNDLED, ROOT, run_cli, write_jsonl
 
 QUICK = ("-s", "lead", "-m", "rouge", "--limit", "3", "--bootstrap", "50")
@@ -283,8 +283,8 @@ class _Recorder:
 
 
 def test_progress_advances_per_document_inside_a_batch(tmp_path: Path) -> None:
-    from benchmark.config import RunConfig
-    from benchmark.pipeline import run
+    from benchmark.pipeline.config import RunConfig
+    from benchmark.pipeline.engine import run
 
     plugin = tmp_path / "each.py"
     plugin.write_text(PLUGIN.format(name="each"))
@@ -300,7 +300,7 @@ def test_progress_advances_per_document_inside_a_batch(tmp_path: Path) -> None:
 PACED = PLUGIN.format(name="opening") + """
 import time
 from benchmark import MetricBase
-from benchmark.progress import document_done
+from benchmark.core.progress import document_done
 
 @dataclass(frozen=True)
 class Paced(MetricBase):
@@ -323,15 +323,15 @@ class _ScoredSoFar(_Recorder):
     """Records, at each step of a ``paced`` bar, how many candidates the metric had scored."""
 
     def advance(self, task: str, amount: int = 1) -> None:
-        from benchmark.components import METRICS
+        from benchmark.components.build import METRICS
 
         if amount:
             self.steps[task].append(len(METRICS.get("paced").scored) if task.startswith("paced") else amount)
 
 
 def test_metric_progress_advances_per_candidate_inside_a_batch(tmp_path: Path) -> None:
-    from benchmark.config import RunConfig
-    from benchmark.pipeline import run
+    from benchmark.pipeline.config import RunConfig
+    from benchmark.pipeline.engine import run
 
     plugin = tmp_path / "paced.py"
     plugin.write_text(PACED)
@@ -346,7 +346,7 @@ def test_metric_progress_advances_per_candidate_inside_a_batch(tmp_path: Path) -
 
 
 def _report_done(folder: str) -> int:
-    from benchmark.progress import document_done
+    from benchmark.core.progress import document_done
 
     document_done()
     return os.getpid()
@@ -355,8 +355,8 @@ def _report_done(folder: str) -> int:
 def test_pool_workers_never_call_the_parents_progress(tmp_path: Path) -> None:
     """A forked worker inherits the listener's context variable; calling it there would touch a
     copy of the parent's progress bar (whose lock may have been held at the fork)."""
-    from benchmark.executors import LocalExecutor
-    from benchmark.progress import listening
+    from benchmark.core.progress import listening
+    from benchmark.pipeline.executors import LocalExecutor
 
     def mark(count: int) -> None:
         (tmp_path / f"called-in-{os.getpid()}").touch()

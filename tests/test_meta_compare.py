@@ -11,10 +11,10 @@ import pytest
 from conftest import run_cli, write_jsonl
 from scipy import stats
 
+from benchmark.inputs.text import count_words
 from benchmark.meta import binary, partial
 from benchmark.meta.judgments import JudgmentFields, load_documents, load_judgments
 from benchmark.meta.meta_eval import meta_evaluate
-from benchmark.text import count_words
 
 
 def summeval_subset(shared_data: Path, tmp_path: Path, n_docs: int = 12) -> Path:

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from conftest import write_jsonl
 
-from benchmark.cache import Cache
-from benchmark.errors import InputError
+from benchmark.core.errors import InputError
 from benchmark.meta.judgments import JudgmentFields, load_documents, load_judgments, locate
 from benchmark.meta.meta_eval import meta_evaluate, summary_table
+from benchmark.pipeline.cache import Cache
 
 OUTPUTS = {"short": "One.", "mid": "One two three.", "long": "One two three four five six."}
 

@@ -10,11 +10,11 @@ from typing import ClassVar
 
 import pytest
 
-from benchmark.components import SUMMARIZERS
-from benchmark.config import RunConfig
-from benchmark.documents import Document
-from benchmark.errors import ConfigError
-from benchmark.pipeline import run
+from benchmark.components.build import SUMMARIZERS
+from benchmark.core.errors import ConfigError
+from benchmark.inputs.documents import Document
+from benchmark.pipeline.config import RunConfig
+from benchmark.pipeline.engine import run
 from benchmark.summarizers import SummarizerBase
 
 CALLS: list[str] = []
@@ -119,7 +119,7 @@ def test_unknown_names_and_options_are_clear_errors(tiny_set: Path) -> None:
 
 
 def test_results_round_trip(tiny_set: Path, tmp_path: Path) -> None:
-    from benchmark.results import load_results
+    from benchmark.results.table import load_results
 
     results = run(RunConfig(dataset=str(tiny_set), summarizers=("lead",), use_cache=False))
     results.save(tmp_path)

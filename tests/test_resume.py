@@ -15,8 +15,8 @@ from conftest import ROOT, run_cli, write_jsonl
 from realdata import read_jsonl
 from test_executors import assert_same
 
-from benchmark.documents import load_reference_set
-from benchmark.results import load_results
+from benchmark.inputs.documents import load_reference_set
+from benchmark.results.table import load_results
 
 SLOW_PLUGIN = '''
 import os
@@ -161,7 +161,7 @@ def test_two_runs_share_one_cache_at_once(setup: tuple[Path, Path], tmp_path: Pa
 def test_many_runs_creating_one_cache_at_once_all_open_it(tmp_path: Path) -> None:
     """SQLite refuses a second connection at once ("database is locked") while the first switches
     a new file to WAL or writes the schema; opening waits for it instead of failing the run."""
-    opener = "import sys; from benchmark.cache import Cache; Cache(sys.argv[1]).close()"
+    opener = "import sys; from benchmark.pipeline.cache import Cache; Cache(sys.argv[1]).close()"
     for attempt in range(6):
         cache = tmp_path / f"new-{attempt}.sqlite"
         procs = [subprocess.Popen([sys.executable, "-c", opener, str(cache)], cwd=ROOT,

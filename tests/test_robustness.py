@@ -14,12 +14,12 @@ from hypothesis import strategies as st
 from realdata import read_jsonl
 from rouge_score import rouge_scorer
 
-from benchmark.config import RunConfig
-from benchmark.documents import Document, ReferenceSet, load_reference_set
-from benchmark.errors import InputError
+from benchmark.core.errors import InputError
+from benchmark.inputs.documents import Document, ReferenceSet, load_reference_set
+from benchmark.inputs.text import sentence_lines
 from benchmark.metrics.rouge import ROUGE_TYPES, Rouge
-from benchmark.pipeline import run
-from benchmark.text import sentence_lines
+from benchmark.pipeline.config import RunConfig
+from benchmark.pipeline.engine import run
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 VALUE = st.one_of(st.text(max_size=40), st.just(""), st.integers(), st.none(),

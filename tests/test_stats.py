@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 import scipy.stats
 
-from benchmark.metadata import RunMetadata
-from benchmark.results import Results
+from benchmark.results.metadata import RunMetadata
+from benchmark.results.table import Results
 from benchmark.stats.analysis import analyze
 from benchmark.stats.resampling import (
     StatsOptions,

@@ -59,7 +59,7 @@ def main() -> None:
     import sys
 
     from benchmark.cli.console import EXIT_USAGE, report_error, report_internal_error
-    from benchmark.errors import SumbenchError
+    from benchmark.core.errors import SumbenchError
 
     try:
         code = app(standalone_mode=False)

@@ -22,8 +22,8 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from benchmark.errors import SumbenchError
-from benchmark.safe_text import printable
+from benchmark.core.errors import SumbenchError
+from benchmark.core.safe_text import printable
 
 # emoji codes off: ":smile:" in a path or a system name stays text (user strings are escaped too)
 console = Console(emoji=False)
@@ -99,7 +99,7 @@ def cell(text: object) -> Text:
 
 
 class RichProgress:
-    """A benchmark.progress.Progress drawn with rich progress bars (on stderr)."""
+    """A benchmark.core.progress.Progress drawn with rich progress bars (on stderr)."""
 
     def __init__(self) -> None:
         self._progress = Progress(

@@ -30,7 +30,7 @@ def dataset_validate(
 
     Example: sumbench dataset validate datasets/news-sample.jsonl
     """
-    from benchmark.documents import load_reference_set
+    from benchmark.inputs.documents import load_reference_set
 
     refset = load_reference_set(file, text_field=text_field, ref_field=ref_field, id_field=id_field)
     note = "" if refset.has_text else " (references only, no article text)"
@@ -49,8 +49,8 @@ def dataset_stats(
 
     Example: sumbench dataset stats datasets/news-sample.jsonl
     """
-    from benchmark.documents import load_reference_set
-    from benchmark.ingest import reference_set_stats
+    from benchmark.inputs.documents import load_reference_set
+    from benchmark.inputs.ingest import reference_set_stats
 
     refset = load_reference_set(file, text_field=text_field, ref_field=ref_field, id_field=id_field)
     table = Table(title=cell(f"{refset.name} ({refset.fingerprint})"))
@@ -81,10 +81,10 @@ def dataset_build(
 
     Example: sumbench dataset build pages/*.txt -o datasets/mine.jsonl
     """
-    from benchmark.atomic import atomic_write_text
-    from benchmark.documents import write_jsonl_documents
-    from benchmark.ingest import build_documents
-    from benchmark.outputs import check_output_file
+    from benchmark.core.atomic import atomic_write_text
+    from benchmark.core.outputs import check_output_file
+    from benchmark.inputs.documents import write_jsonl_documents
+    from benchmark.inputs.ingest import build_documents
 
     check_output_file(output)
     docs = build_documents(raw, references_csv=references, clean=not keep_boilerplate)

@@ -6,9 +6,9 @@ import dataclasses
 import typing
 from typing import Any
 
-from benchmark.errors import ConfigError
-from benchmark.registry import Registry
-from benchmark.specs import option_fields
+from benchmark.components.registry import Registry
+from benchmark.components.specs import option_fields
+from benchmark.core.errors import ConfigError
 
 
 def describe_options(cls: type) -> str:

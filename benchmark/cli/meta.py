@@ -82,12 +82,12 @@ def meta_eval(
     """
     import json
 
-    from benchmark.atomic import atomic_write_text
-    from benchmark.cache import Cache, default_cache_path
     from benchmark.cli.console import err_console
-    from benchmark.components import load_plugins
+    from benchmark.components.build import load_plugins
+    from benchmark.core.atomic import atomic_write_text
     from benchmark.meta.judgments import JudgmentFields, load_documents, load_judgments, locate
     from benchmark.meta.meta_eval import DEFAULT_METRICS, meta_evaluate, summary_table
+    from benchmark.pipeline.cache import Cache, default_cache_path
 
     load_plugins(list(plugin or ()))
     path, docs_path = locate(file, docs)

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from benchmark.config import RunConfig
+from benchmark.pipeline.config import RunConfig
 
 
 def preflight_run(cfg: RunConfig) -> None:
     """Raise InputError/ConfigError (exit 2) now for what would otherwise fail after the run."""
-    from benchmark.cache import Cache, default_cache_path
     from benchmark.cli.console import err_console
-    from benchmark.components import load_plugins
-    from benchmark.outputs import check_output_dir
+    from benchmark.components.build import load_plugins
+    from benchmark.core.outputs import check_output_dir
+    from benchmark.core.safe_text import printable
+    from benchmark.pipeline.cache import Cache, default_cache_path
     from benchmark.reports import check_formats
-    from benchmark.safe_text import printable
 
     check_formats(cfg.formats)
     for plugin, names in load_plugins(cfg.plugins):

@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from benchmark.cli.console import console, handle_errors, say
-from benchmark.errors import InputError
-from benchmark.safe_text import printable
+from benchmark.core.errors import InputError
+from benchmark.core.safe_text import printable
 
 
 @handle_errors
@@ -41,9 +41,9 @@ def report(
 
     Example: sumbench report runs/a runs/b --show -o reports/a-vs-b
     """
-    from benchmark.merge import merge_results
     from benchmark.reports import ALL_FORMATS, write_reports
-    from benchmark.results import load_results
+    from benchmark.results.merge import merge_results
+    from benchmark.results.table import load_results
 
     if len(results_files) > 1 and output is None:
         raise InputError("merging several runs needs --output DIR for the combined reports")
@@ -129,13 +129,13 @@ def compare(
     """
     import json
 
-    from benchmark.atomic import atomic_write_text
     from benchmark.cli.console import err_console
-    from benchmark.errors import GateFailed
-    from benchmark.outputs import check_output_file
+    from benchmark.core.atomic import atomic_write_text
+    from benchmark.core.errors import GateFailed
+    from benchmark.core.outputs import check_output_file
     from benchmark.reports.markdown import render_markdown
     from benchmark.reports.terminal import comparison_table
-    from benchmark.results import load_results
+    from benchmark.results.table import load_results
     from benchmark.stats.analysis import analyze, options_for
     from benchmark.stats.compare import compare_results
     from benchmark.stats.gate import (

@@ -124,8 +124,8 @@ def run(
     Example: sumbench run -s lead -s predictions:path=bart.jsonl -m rouge (summaries from a file)
     """
     from benchmark.cli.tables import print_leaderboard, run_analysis
-    from benchmark.config import build_config
-    from benchmark.pipeline import run as run_pipeline
+    from benchmark.pipeline.config import build_config
+    from benchmark.pipeline.engine import run as run_pipeline
     from benchmark.reports import write_reports
 
     cfg = build_config(
@@ -165,7 +165,7 @@ def run(
     for kind, path in written.items():
         say(f"wrote {kind:<4} {path}")
     if cfg.fail_under:
-        from benchmark.errors import GateFailed
+        from benchmark.core.errors import GateFailed
         from benchmark.stats.gate import check_fail_under
 
         try:
@@ -188,12 +188,12 @@ def summarize(
 
     Example: sumbench summarize article.txt --summarizer textrank:k=2
     """
-    from benchmark.components import build_systems, load_plugins
-    from benchmark.documents import Document
-    from benchmark.errors import InputError
-    from benchmark.ingest import clean_article
-    from benchmark.pipeline import summarize_batch
-    from benchmark.safe_text import looks_binary, printable
+    from benchmark.components.build import build_systems, load_plugins
+    from benchmark.core.errors import InputError
+    from benchmark.core.safe_text import looks_binary, printable
+    from benchmark.inputs.documents import Document
+    from benchmark.inputs.ingest import clean_article
+    from benchmark.pipeline.engine import summarize_batch
 
     load_plugins(list(plugin or ()))
     if file == "-":
@@ -236,7 +236,7 @@ def list_components(plugin: PluginOpt = None) -> None:
     Example: sumbench list --plugin my_plugin.py
     """
     from benchmark.cli.listing import component_rows
-    from benchmark.components import METRICS, SUMMARIZERS, load_plugins
+    from benchmark.components.build import METRICS, SUMMARIZERS, load_plugins
 
     load_plugins(list(plugin or ()))
     for registry in (SUMMARIZERS, METRICS):

@@ -53,7 +53,7 @@ def score(
     sumbench run -s predictions:path=FILE,summary_field=hyp,system=NAME -m rouge
     """
     from benchmark.cli.tables import print_leaderboard, run_analysis
-    from benchmark.pipeline import score as score_predictions
+    from benchmark.pipeline.engine import score as score_predictions
     from benchmark.reports import write_reports
 
     options: dict[str, object] = {

@@ -9,10 +9,10 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from benchmark.safe_text import printable
+from benchmark.core.safe_text import printable
 
 if TYPE_CHECKING:
-    from benchmark.results import Results
+    from benchmark.results.table import Results
     from benchmark.stats.analysis import Analysis
 
 

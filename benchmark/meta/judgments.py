@@ -16,8 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-from benchmark.documents import ReferenceSet, load_reference_set
-from benchmark.errors import InputError
+from benchmark.core.errors import InputError
+from benchmark.inputs.documents import ReferenceSet, load_reference_set
 
 DOCS_SUFFIX = "_docs.jsonl"
 

@@ -5,7 +5,7 @@ Procedure (``sumbench meta-eval``):
 1. Read the judgments (one row per document and system: output and human scores) and the
    reference set that holds the documents and their references.
 2. Score every output with every metric through the one scoring loop
-   (:func:`benchmark.scoring.score_pairs`, the same as ``sumbench run``), so a rerun, or
+   (:func:`benchmark.pipeline.scoring.score_pairs`, the same as ``sumbench run``), so a rerun, or
    outputs a run already scored on the same documents, recompute nothing.
 3. For every metric column (each metric's headline columns) and every human dimension,
    compute summary-level and system-level Pearson, Spearman and Kendall tau-b, with a
@@ -29,16 +29,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from benchmark.cache import Cache
-from benchmark.components import MetricRun, build_metrics
-from benchmark.documents import Document, ReferenceSet
-from benchmark.errors import ConfigError
+from benchmark.components.build import MetricRun, build_metrics
+from benchmark.core.errors import ConfigError
+from benchmark.core.progress import NullProgress, Progress
+from benchmark.inputs.documents import Document, ReferenceSet
 from benchmark.meta import binary, partial
 from benchmark.meta.compare_metrics import compare
 from benchmark.meta.correlation import LEVELS, METHODS, Correlation, correlate, resamples
 from benchmark.meta.judgments import Judgments
-from benchmark.progress import NullProgress, Progress
-from benchmark.scoring import Pair, RunContext, score_pairs
+from benchmark.pipeline.cache import Cache
+from benchmark.pipeline.scoring import Pair, RunContext, score_pairs
 
 DEFAULT_METRICS = ("rouge:multi_ref=mean", "bertscore")
 SCHEMA = "sumbench-meta-eval"

@@ -1,4 +1,4 @@
-"""Metrics: the protocol and the base class (the registry lives in ``benchmark.components``)."""
+"""Metrics: the protocol and the base class (the registry lives in ``benchmark.components.build``)."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
-from benchmark.documents import Document
+from benchmark.inputs.documents import Document
 
 Scores = dict[str, list[float]]
 

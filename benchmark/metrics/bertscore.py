@@ -20,13 +20,14 @@ from dataclasses import dataclass, field
 from importlib.metadata import version
 from typing import Any, ClassVar, Literal
 
-from benchmark import models
-from benchmark.documents import Document
-from benchmark.errors import ConfigError
-from benchmark.hashing import file_hash, stable_hash
-from benchmark.metrics import bertscore_encoder as bm
+from benchmark.core.errors import ConfigError
+from benchmark.core.hashing import file_hash, stable_hash
+from benchmark.core.progress import document_done
+from benchmark.inputs.documents import Document
+from benchmark.metrics import bertscore_rescale as rescale_baseline
 from benchmark.metrics.base import MetricBase, MetricWarning, Scores
-from benchmark.progress import document_done
+from benchmark.models import encoder as bm
+from benchmark.models import weights as models
 
 DEFAULT_LAYER = 5  # chosen on REALSumm and Newsroom human scores: docs/metrics.md
 MAX_LANES = 2  # encoder batches run at once on the CPU (measured on 2 cores: docs/metrics.md)
@@ -62,7 +63,7 @@ class BERTScore(MetricBase):
             if getattr(self, option) < 1:
                 raise ConfigError(f"bertscore: {option} must be >= 1, got {getattr(self, option)}")
         if self.rescale:
-            bm.baseline_file(self.model, self.lang, self.baseline)  # fails early when missing
+            rescale_baseline.baseline_file(self.model, self.lang, self.baseline)  # fails early when missing
         elif self.baseline:
             raise ConfigError("bertscore: baseline=PATH only applies with rescale=true")
 
@@ -100,7 +101,7 @@ class BERTScore(MetricBase):
         return fields
 
     def _baseline_id(self) -> str:
-        path = bm.baseline_file(self.model, self.lang, self.baseline)
+        path = rescale_baseline.baseline_file(self.model, self.lang, self.baseline)
         return f"{path.name}@{file_hash(str(path), 12)}"
 
     # -- running -------------------------------------------------------------------------
@@ -159,8 +160,8 @@ class BERTScore(MetricBase):
             best.scatter_reduce_(0, index, values[list(rows)], "amax", include_self=False)
             document_done(sum(len(owners[t]) for t in stats))  # the progress bar moves per batch of texts
         if self.rescale:
-            path = bm.baseline_file(self.model, self.lang, self.baseline)
-            base = torch.tensor(bm.read_baseline(path, self.num_layers), dtype=torch.float32)
+            path = rescale_baseline.baseline_file(self.model, self.lang, self.baseline)
+            base = torch.tensor(rescale_baseline.read_baseline(path, self.num_layers), dtype=torch.float32)
             best = (best - base) / (1 - base)
         if empty:
             best[empty] = 0.0

@@ -23,8 +23,8 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
-from benchmark.errors import ConfigError
-from benchmark.text import split_sentences
+from benchmark.core.errors import ConfigError
+from benchmark.inputs.text import split_sentences
 
 _UNITS = re.findall(
     r"\w+",

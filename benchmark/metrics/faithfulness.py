@@ -30,14 +30,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from benchmark import models
-from benchmark.documents import Document
-from benchmark.errors import ConfigError
-from benchmark.metrics import bertscore_encoder as bm
+from benchmark.core.errors import ConfigError
+from benchmark.inputs.documents import Document
+from benchmark.inputs.text import SPLITTER_SIGNATURE, paragraphs, split_sentences
 from benchmark.metrics import claims
 from benchmark.metrics.base import MetricBase, MetricWarning, Scores
 from benchmark.metrics.bertscore import DEFAULT_LAYER
-from benchmark.text import SPLITTER_SIGNATURE, paragraphs, split_sentences
+from benchmark.models import encoder as bm
+from benchmark.models import weights as models
 
 Embedded = Any  # torch.Tensor (tokens x dim), unit-normalised
 

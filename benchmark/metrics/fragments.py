@@ -1,6 +1,6 @@
 """Extractive fragments (Grusky et al. 2018, Newsroom): coverage, density, compression, novel n-grams.
 
-Texts are lower-cased word tokens (``benchmark.text.words``: letters, digits, inner
+Texts are lower-cased word tokens (``benchmark.inputs.text.words``: letters, digits, inner
 apostrophes; punctuation is not a token). For article A and summary S, the greedy
 algorithm of the paper (its Figure 2) finds the extractive fragments F(A, S): scanning
 S left to right, the longest shared token sequence starting at the current summary
@@ -24,9 +24,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from benchmark.documents import Document
+from benchmark.inputs.documents import Document
+from benchmark.inputs.text import words
 from benchmark.metrics.base import MetricBase, MetricWarning, Scores
-from benchmark.text import words
 
 NGRAMS = (1, 2, 3, 4)
 

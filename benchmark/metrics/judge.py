@@ -27,9 +27,11 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, ClassVar
 
-from benchmark.documents import Document
-from benchmark.errors import ConfigError
-from benchmark.llm_client import (
+from benchmark.core.errors import ConfigError
+from benchmark.inputs.documents import Document
+from benchmark.metrics import judge_prompts
+from benchmark.metrics.base import MetricBase, MetricWarning, Scores
+from benchmark.models.llm_client import (
     ChatBackend,
     ChatError,
     ChatRequest,
@@ -40,8 +42,6 @@ from benchmark.llm_client import (
     local_backend,
     normalise_base_url,
 )
-from benchmark.metrics import judge_prompts
-from benchmark.metrics.base import MetricBase, MetricWarning, Scores
 
 SCORES = ("1", "2", "3", "4", "5")
 FAILED = "judge_failed"
@@ -128,7 +128,7 @@ class Judge(MetricBase):
         return 1.0
 
     def _local_model(self) -> Any:
-        from benchmark.models import resolve_model
+        from benchmark.models.weights import resolve_model
 
         resolved = resolve_model(self.model)
         if resolved.gguf_path is None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from benchmark.hashing import stable_hash
+from benchmark.core.hashing import stable_hash
 
 SYSTEM = "You are a careful evaluator of news summaries. You answer with a single digit."
 

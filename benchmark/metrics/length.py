@@ -1,6 +1,6 @@
 """Summary length in words and sentences: descriptive, no direction is "better".
 
-Words are ``benchmark.text.words`` tokens (letters, digits, inner apostrophes; punctuation
+Words are ``benchmark.inputs.text.words`` tokens (letters, digits, inner apostrophes; punctuation
 is not a word); sentences come from the blingfire split that ROUGE-Lsum uses.
 """
 
@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from benchmark.documents import Document
+from benchmark.inputs.documents import Document
+from benchmark.inputs.text import SPLITTER_SIGNATURE, count_words, split_sentences
 from benchmark.metrics.base import MetricBase, Scores
-from benchmark.text import SPLITTER_SIGNATURE, count_words, split_sentences
 
 
 @dataclass(frozen=True)

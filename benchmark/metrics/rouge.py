@@ -22,10 +22,10 @@ from functools import lru_cache
 from importlib.metadata import version
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from benchmark.documents import Document
+from benchmark.inputs.documents import Document
+from benchmark.inputs.text import SPLITTER_SIGNATURE, UnicodeTokenizer, dropped_fraction, sentence_lines
 from benchmark.metrics import rouge_native
 from benchmark.metrics.base import MetricBase, MetricWarning, Scores
-from benchmark.text import SPLITTER_SIGNATURE, UnicodeTokenizer, dropped_fraction, sentence_lines
 
 if TYPE_CHECKING:
     from rouge_score import rouge_scorer

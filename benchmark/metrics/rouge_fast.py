@@ -25,7 +25,7 @@ from typing import Any, Literal, Protocol
 from nltk.stem import porter
 from rouge_score.scoring import Score, fmeasure
 
-from benchmark.text import UnicodeTokenizer
+from benchmark.inputs.text import UnicodeTokenizer
 
 TokenizerName = Literal["default", "unicode"]
 Tokens = tuple[str, ...]

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from benchmark.text import UnicodeTokenizer
+from benchmark.inputs.text import UnicodeTokenizer
 
 MEMO_SIZE = 1 << 14
 

@@ -5,10 +5,10 @@ entailment and contradiction probabilities; a pair's score is P(entailment) -
 P(contradiction), a summary sentence takes its maximum over the article's sentences, and
 the summary's score is the mean over its sentences (``summac_zs``, in [-1, 1]);
 ``summac_min_sentence`` is the weakest sentence's score. Sentences come from
-:func:`benchmark.text.split_sentences`.
+:func:`benchmark.inputs.text.split_sentences`.
 
 Any Hugging Face sequence-classification NLI checkpoint works (``model=`` a local directory
-or a hub id, resolved through :func:`benchmark.models.classifier_path`); the entailment and
+or a hub id, resolved through :func:`benchmark.models.weights.classifier_path`); the entailment and
 contradiction label ids are read from the model's ``id2label``. Pairs are scored in
 length-sorted batches and kept per process, so a premise/hypothesis pair shared by several
 systems is scored once.
@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, ClassVar, Literal
 
-from benchmark import models
-from benchmark.documents import Document
-from benchmark.errors import ConfigError, ModelUnavailableError
+from benchmark.core.errors import ConfigError, ModelUnavailableError
+from benchmark.inputs.documents import Document
+from benchmark.inputs.text import SPLITTER_SIGNATURE, split_sentences
 from benchmark.metrics.base import MetricBase, Scores
-from benchmark.text import SPLITTER_SIGNATURE, split_sentences
+from benchmark.models import weights as models
 
 MAX_KEPT_PAIRS = 200_000
 

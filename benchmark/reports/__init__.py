@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from benchmark.atomic import atomic_write_text
-from benchmark.results import Results
+from benchmark.core.atomic import atomic_write_text
+from benchmark.results.table import Results
 
 if TYPE_CHECKING:
     from benchmark.stats.analysis import Analysis
@@ -29,11 +29,11 @@ def write_reports(
 
     Only the requested formats are written; the statistics and the charts are computed only
     for the reports that need them. The files are rendered into a staging directory and moved
-    into place together (:mod:`benchmark.outputs`), so a failure leaves the previous run's
+    into place together (:mod:`benchmark.core.outputs`), so a failure leaves the previous run's
     files as they were. Pass ``analysis`` when the caller already has it (the CLI prints the
     same statistics in its leaderboard).
     """
-    from benchmark.outputs import write_set
+    from benchmark.core.outputs import write_set
 
     check_formats(formats)
     return write_set(directory, lambda stage: _render(results, stage, formats, analysis))
@@ -41,7 +41,7 @@ def write_reports(
 
 def check_formats(formats: tuple[str, ...] | list[str]) -> None:
     """ConfigError (exit 2) for an empty list or an unknown format: a run must write something."""
-    from benchmark.errors import ConfigError
+    from benchmark.core.errors import ConfigError
 
     choices = ", ".join((*ALL_FORMATS, *EXTRA_FORMATS))
     if not formats:

@@ -17,8 +17,8 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from benchmark.atomic import atomic_write_text
-from benchmark.cache import default_cache_path
+from benchmark.core.atomic import atomic_write_text
+from benchmark.pipeline.cache import default_cache_path
 
 _PLOTS_SOURCE = Path(__file__).with_name("plots.py")
 

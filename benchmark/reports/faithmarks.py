@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from benchmark.inputs.text import split_sentences, words
 from benchmark.metrics import claims
-from benchmark.text import split_sentences, words
 
 FAITHFULNESS_COLUMNS = ("faithfulness", "faith_", "summac")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 
-from benchmark.safe_text import printable
+from benchmark.core.safe_text import printable
 
 
 def md_escape(text: str) -> str:

@@ -18,15 +18,15 @@ import jinja2
 import numpy as np
 from markupsafe import Markup
 
+from benchmark.inputs.text import count_words
 from benchmark.reports import faithmarks
 from benchmark.reports.charts import chart
 from benchmark.reports.format import fmt_ci, fmt_delta, fmt_p, fmt_score
 from benchmark.reports.highlight import N as NGRAM_N
 from benchmark.reports.highlight import shared_bigram_marks
 from benchmark.reports.templating import environment
-from benchmark.results import Results, resolve_documents
+from benchmark.results.table import Results, resolve_documents
 from benchmark.stats.analysis import Analysis
-from benchmark.text import count_words
 
 MAX_DOCUMENTS = 200
 

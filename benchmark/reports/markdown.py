@@ -11,7 +11,7 @@ from typing import Any
 
 from benchmark.reports.format import fmt_ci, fmt_delta, fmt_p, fmt_score, md_code, md_escape
 from benchmark.reports.templating import environment
-from benchmark.results import Results
+from benchmark.results.table import Results
 from benchmark.stats.analysis import Analysis
 from benchmark.stats.compare import Comparison
 

@@ -19,7 +19,7 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.figure import Figure
 
-from benchmark.safe_text import printable
+from benchmark.core.safe_text import printable
 from benchmark.stats.resampling import Interval
 
 _METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.DOTALL)

@@ -18,8 +18,8 @@ from typing import Any
 
 import jinja2
 
-from benchmark.atomic import atomic_write_bytes
-from benchmark.hashing import stable_hash
+from benchmark.core.atomic import atomic_write_bytes
+from benchmark.core.hashing import stable_hash
 from benchmark.reports.charts import memo_folder
 
 

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 from rich.text import Text
 
+from benchmark.core.safe_text import printable
 from benchmark.reports.format import fmt_ci, fmt_delta, fmt_p, fmt_score
-from benchmark.safe_text import printable
 from benchmark.stats.compare import Comparison
 
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmark.results import Results
+from benchmark.results.table import Results
 from benchmark.stats.resampling import (
     Interval,
     PairedTest,

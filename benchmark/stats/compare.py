@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from benchmark.errors import InputError
-from benchmark.results import Results
+from benchmark.core.errors import InputError
+from benchmark.results.table import Results
 from benchmark.stats.analysis import _interval_dict, _num, options_for
 from benchmark.stats.resampling import PairedTest, StatsOptions, holm, paired_test
 

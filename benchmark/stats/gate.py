@@ -15,8 +15,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import cast
 
-from benchmark.errors import ConfigError, GateFailed
-from benchmark.results import Results
+from benchmark.core.errors import ConfigError, GateFailed
+from benchmark.results.table import Results
 from benchmark.stats.compare import Comparison
 
 FORM = "[SYSTEM:]COLUMN=VALUE"

@@ -1,4 +1,4 @@
-"""Summarizers: the protocol and the base class (the registry lives in ``benchmark.components``)."""
+"""Summarizers: the protocol and the base class (the registry lives in ``benchmark.components.build``)."""
 
 from __future__ import annotations
 

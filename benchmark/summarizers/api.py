@@ -2,7 +2,7 @@
 
 vLLM, llama.cpp's server, TGI, Ollama and hosted providers all speak this API:
 ``-s api:base_url=http://127.0.0.1:8000/v1,model=NAME``. Requests go through
-:mod:`benchmark.llm_client` (``concurrency`` in flight; retries with backoff and jitter,
+:mod:`benchmark.models.llm_client` (``concurrency`` in flight; retries with backoff and jitter,
 honouring ``Retry-After``); a document whose request fails for good, or whose answer is
 empty or malformed, is recorded as a failure and the run goes on.
 
@@ -21,8 +21,8 @@ from contextlib import closing
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from benchmark.documents import Document
-from benchmark.llm_client import (
+from benchmark.inputs.documents import Document
+from benchmark.models.llm_client import (
     ChatError,
     ChatRequest,
     OpenAIChat,

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
-from benchmark.documents import Document
-from benchmark.hashing import stable_hash
-from benchmark.progress import document_done
-from benchmark.specs import ComponentSpec
+from benchmark.components.specs import ComponentSpec
+from benchmark.core.hashing import stable_hash
+from benchmark.core.progress import document_done
+from benchmark.inputs.documents import Document
 
 
 @dataclass(frozen=True, slots=True)

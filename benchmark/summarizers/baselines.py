@@ -24,11 +24,11 @@ from typing import Any, ClassVar, Literal
 
 from rouge_score import scoring, tokenizers
 
-from benchmark.documents import Document
-from benchmark.hashing import sha256_text
+from benchmark.core.hashing import sha256_text
+from benchmark.inputs.documents import Document
+from benchmark.inputs.text import SPLITTER_SIGNATURE, UnicodeTokenizer, sentence_lines, split_sentences
 from benchmark.summarizers.base import SummarizerBase
 from benchmark.summarizers.selection import Extractive
-from benchmark.text import SPLITTER_SIGNATURE, UnicodeTokenizer, sentence_lines, split_sentences
 
 NGram = tuple[str, ...]
 RefCounts = tuple[Counter[NGram], Counter[NGram]]

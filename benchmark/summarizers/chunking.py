@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from benchmark.text import split_sentences
+from benchmark.inputs.text import split_sentences
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
 

@@ -39,8 +39,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from benchmark.documents import Document
-from benchmark.hashing import file_hash
+from benchmark.core.hashing import file_hash
+from benchmark.inputs.documents import Document
 from benchmark.summarizers.base import SummarizerBase, SummaryFailure, SummaryOutput
 
 STDERR_TAIL = 400

@@ -24,11 +24,11 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from benchmark.documents import Document
-from benchmark.hashing import stable_hash
+from benchmark.core.hashing import stable_hash
+from benchmark.inputs.documents import Document
+from benchmark.inputs.text import porter_stem, words
 from benchmark.summarizers.selection import Extractive, rank_by_score
 from benchmark.summarizers.stopwords import ENGLISH_STOPWORDS
-from benchmark.text import porter_stem, words
 
 if TYPE_CHECKING:  # numpy and networkx are imported where used: a cached run needs neither
     import numpy as np

@@ -10,7 +10,7 @@ Files (by suffix):
   the number of documents.
 
 **One file, many systems.** A ``system`` field (or ``system_field=``) names the system of
-each row. :func:`benchmark.components.build_systems` asks :meth:`Predictions.expand_spec`
+each row. :func:`benchmark.components.build.build_systems` asks :meth:`Predictions.expand_spec`
 which systems a spec stands for: one per distinct value, in file order, each spec with
 ``system=VALUE`` added and labelled by the value (``NAME/VALUE`` when the spec sets
 ``name=NAME``). ``system=VALUE`` in the spec picks one system. Without a system field the
@@ -39,10 +39,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, ClassVar
 
-from benchmark.documents import ID_FIELDS, Document, iter_records
-from benchmark.errors import ConfigError, InputError
-from benchmark.hashing import stable_hash
-from benchmark.specs import ComponentSpec, build_component
+from benchmark.components.specs import ComponentSpec, build_component
+from benchmark.core.errors import ConfigError, InputError
+from benchmark.core.hashing import stable_hash
+from benchmark.inputs.documents import ID_FIELDS, Document, iter_records
 from benchmark.summarizers.base import SummarizerBase, SummaryFailure, SummaryOutput
 
 SUMMARY_FIELDS = ("summary", "prediction", "output", "system_output", "hypothesis", "generated")

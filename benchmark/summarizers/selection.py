@@ -10,14 +10,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from benchmark.documents import Document
+from benchmark.inputs.documents import Document
+from benchmark.inputs.text import SPLITTER_SIGNATURE, WORD_PATTERN, count_words, split_sentences
 from benchmark.summarizers.base import SummarizerBase
-from benchmark.text import _WORD, SPLITTER_SIGNATURE, count_words, split_sentences
 
 
 def truncate_words(text: str, limit: int) -> str:
-    """The text up to the end of its ``limit``-th word (words as ``benchmark.text.words``)."""
-    for count, match in enumerate(_WORD.finditer(text), start=1):
+    """The text up to the end of its ``limit``-th word (words as ``benchmark.inputs.text.words``)."""
+    for count, match in enumerate(WORD_PATTERN.finditer(text), start=1):
         if count == limit:
             return text[: match.end()]
     return text

@@ -27,12 +27,10 @@ from functools import cached_property
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, ClassVar, Literal
 
-from benchmark.documents import Document
-from benchmark.errors import ConfigError, ModelUnavailableError
-from benchmark.models import SMOLLM2, ResolvedModel, resolve_model
-from benchmark.summarizers.base import SummarizerBase, SummaryFailure, SummaryOutput
-from benchmark.summarizers.chunking import chunk_text, truncate_text
-from benchmark.summarizers.generators import (
+from benchmark.core.errors import ConfigError, ModelUnavailableError
+from benchmark.inputs.documents import Document
+from benchmark.inputs.text import split_sentences
+from benchmark.models.generators import (
     Backend,
     Generated,
     GenerationOptions,
@@ -40,7 +38,9 @@ from benchmark.summarizers.generators import (
     LoadKey,
     load_generator,
 )
-from benchmark.text import split_sentences
+from benchmark.models.weights import SMOLLM2, ResolvedModel, resolve_model
+from benchmark.summarizers.base import SummarizerBase, SummaryFailure, SummaryOutput
+from benchmark.summarizers.chunking import chunk_text, truncate_text
 
 DEFAULT_PROMPT = (
     "Summarize the following news article in two or three sentences.\n\nHeadline: {title}\n\n{text}"
@@ -157,7 +157,7 @@ class Transformer(SummarizerBase):
 
             gpu = bool(llama_cpp.llama_supports_gpu_offload())
         else:
-            from benchmark.summarizers.generators import cuda_available
+            from benchmark.models.generators import cuda_available
 
             gpu = cuda_available()
         if self.device == "cuda" and not gpu:
@@ -169,7 +169,7 @@ class Transformer(SummarizerBase):
     def _dtype(self) -> str:
         if self._backend == "llama.cpp":
             return "gguf"
-        from benchmark.summarizers.generators import torch_dtype_name
+        from benchmark.models.generators import torch_dtype_name
 
         return torch_dtype_name(self._device(), self.dtype)
 

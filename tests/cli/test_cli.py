@@ -250,7 +250,7 @@ def test_unknown_summarizer_suggests_a_name(tiny_set: Path) -> None:
 
 
 def test_run_help_states_the_defaults() -> None:
-    from benchmark.config import DEFAULT_METRICS, DEFAULT_SUMMARIZERS
+    from benchmark.pipeline.config import DEFAULT_METRICS, DEFAULT_SUMMARIZERS
 
     text = " ".join(run_cli("run", "--help", env={"COLUMNS": "300"}).stdout.split())
     assert "Default: " + ", ".join(DEFAULT_SUMMARIZERS) + "." in text

@@ -7,7 +7,7 @@ from pathlib import Path
 from conftest import BUNDLED, run_cli, write_jsonl
 
 from benchmark import load_reference_set, load_results
-from benchmark.text import split_sentences
+from benchmark.inputs.text import split_sentences
 
 
 def _prediction_files(tmp: Path) -> tuple[Path, Path]:

@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 from realdata import summeval_multi_ref, system_pairs
 
-from benchmark.documents import Document
-from benchmark.errors import ConfigError
+from benchmark.core.errors import ConfigError
+from benchmark.inputs.documents import Document
 from benchmark.metrics.base import MetricWarning
 from benchmark.metrics.bertscore import DEFAULT_LAYER, BERTScore
-from benchmark.metrics.bertscore_encoder import BASELINE_DIR
-from benchmark.models import DEFAULT_ENCODER as DEFAULT_MODEL
-from benchmark.models import default_model_path
+from benchmark.metrics.bertscore_rescale import BASELINE_DIR
+from benchmark.models.weights import DEFAULT_ENCODER as DEFAULT_MODEL
+from benchmark.models.weights import default_model_path
 
 bert_score = pytest.importorskip("bert_score")
 TOLERANCE = 1e-6
@@ -149,8 +149,8 @@ def test_signature_has_bert_score_hash_and_our_fields() -> None:
 def test_pipeline_scores_every_system_and_a_rerun_comes_from_the_cache(
     tiny_set: Path, tmp_path: Path
 ) -> None:
-    from benchmark.config import RunConfig
-    from benchmark.pipeline import run
+    from benchmark.pipeline.config import RunConfig
+    from benchmark.pipeline.engine import run
 
     config = RunConfig(dataset=str(tiny_set), summarizers=("lead:k=1", "lead:k=2"),
                        metrics=("bertscore:layer=1,rescale=true",), cache=str(tmp_path / "c.sqlite"))
@@ -164,7 +164,7 @@ def test_pipeline_scores_every_system_and_a_rerun_comes_from_the_cache(
 
 def test_progress_moves_with_each_batch_of_texts() -> None:
     """A long BERTScore call reports its candidates as each token-budgeted batch is matched."""
-    from benchmark.progress import listening
+    from benchmark.core.progress import listening
 
     steps: list[int] = []
     docs = [Document(id=f"d{i}", text="", references=(f"Reference {i} about boats.",)) for i in range(6)]

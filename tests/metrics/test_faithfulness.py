@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.documents import Document
-from benchmark.errors import ConfigError
+from benchmark.core.errors import ConfigError
+from benchmark.inputs.documents import Document
 from benchmark.metrics import claims
 from benchmark.metrics.faithfulness import Faithfulness
 

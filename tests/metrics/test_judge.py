@@ -12,10 +12,10 @@ import pytest
 from conftest import BUNDLED, run_cli
 from llm_servers import JUDGE_LOGPROBS, LlamaServer, ScriptedServer, llama_server, scripted_server
 
-from benchmark.components import build_metrics
-from benchmark.documents import Document
-from benchmark.llm_client import Completion
+from benchmark.components.build import build_metrics
+from benchmark.inputs.documents import Document
 from benchmark.metrics.judge import expected_score, parse_judgement
+from benchmark.models.llm_client import Completion
 
 # G-Eval's expected score, renormalised over the tokens "1".."5" ("The" is dropped): 2.9 / 0.9.
 HAND_COMPUTED = (3 * 0.5 + 4 * 0.3 + 2 * 0.1) / (0.5 + 0.3 + 0.1)
@@ -124,7 +124,7 @@ def test_signature_names_prompts_by_hash_and_leaves_out_transport(server: Script
 @pytest.fixture(scope="module")
 def smollm2_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
     pytest.importorskip("llama_cpp.server", reason="needs llama-cpp-python[server]")
-    from benchmark.models import smollm2_path
+    from benchmark.models.weights import smollm2_path
 
     with llama_server(smollm2_path(), tmp_path_factory.mktemp("llama") / "server.log") as s:
         yield s

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from benchmark.config import RunConfig
-from benchmark.documents import Document
+from benchmark.inputs.documents import Document
 from benchmark.metrics.length import Length
-from benchmark.pipeline import run
+from benchmark.pipeline.config import RunConfig
+from benchmark.pipeline.engine import run
 from benchmark.reports.markdown import leaderboard_rows
 
 

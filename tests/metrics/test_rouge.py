@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from rouge_score import rouge_scorer
 
-from benchmark.documents import Document, load_reference_set
+from benchmark.inputs.documents import Document, load_reference_set
+from benchmark.inputs.text import sentence_lines
 from benchmark.metrics.rouge import ROUGE_TYPES, Rouge
 from benchmark.summarizers.lead import Lead
-from benchmark.text import sentence_lines
 
 
 def test_equals_rouge_score_on_cnndm_lead3(cnndm_path: Path) -> None:

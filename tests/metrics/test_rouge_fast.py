@@ -13,10 +13,10 @@ from nltk.stem import porter
 from realdata import real_pairs, summeval_multi_ref
 from rouge_score import rouge_scorer, tokenizers
 
-from benchmark.documents import Document
+from benchmark.inputs.documents import Document
+from benchmark.inputs.text import UnicodeTokenizer
 from benchmark.metrics.rouge import ROUGE_TYPES, Rouge, sentence_lines
 from benchmark.metrics.rouge_fast import FastRougeScorer, lcs_indices, lcs_length, lcs_rows, match_masks
-from benchmark.text import UnicodeTokenizer
 
 TOLERANCE = 0.0  # identical floats
 BACKENDS = ("fast", "python")  # fast: compiled (rouge-score-rs) when installed

@@ -16,10 +16,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rouge_score import rouge_scorer, tokenizers
 
-from benchmark.documents import Document
+from benchmark.inputs.documents import Document
+from benchmark.inputs.text import UnicodeTokenizer
 from benchmark.metrics import rouge_native
 from benchmark.metrics.rouge import ROUGE_TYPES, Rouge
-from benchmark.text import UnicodeTokenizer
 
 ROOT = Path(__file__).resolve().parents[2]
 needs_native = pytest.mark.skipif(not rouge_native.available(), reason="rouge-score-rs not installed")
@@ -52,7 +52,7 @@ def test_falls_back_to_python_without_the_package() -> None:
     """With rouge-score-rs unimportable, backend=fast uses the pure-Python path: same numbers."""
     code = (
         "import sys, json; sys.modules['rouge_score_rs'] = None\n"
-        "from benchmark.documents import Document\n"
+        "from benchmark.inputs.documents import Document\n"
         "from benchmark.metrics.rouge import Rouge\n"
         "doc = Document('d', 'src', ('The cat sat on the mat.\\nIt was happy.', 'A cat on a mat.'))\n"
         "m = Rouge()\n"
@@ -85,7 +85,7 @@ def test_sentence_split_equals_blingfire_wrapper(shared_data: Path) -> None:
     import blingfire
     from realdata import real_pairs
 
-    from benchmark.text import _text_to_sentences, paragraphs
+    from benchmark.inputs.text import _text_to_sentences, paragraphs
 
     pairs = real_pairs(shared_data, 5000)
     texts = dict.fromkeys([c for c, _ in pairs] + [r for _, d in pairs for r in (d.text, *d.references)])

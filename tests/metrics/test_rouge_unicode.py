@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from conftest import write_jsonl
 
-from benchmark.documents import Document
+from benchmark.inputs.documents import Document
+from benchmark.inputs.text import UnicodeTokenizer, dropped_fraction
 from benchmark.metrics.base import MetricWarning
 from benchmark.metrics.rouge import Rouge
-from benchmark.text import UnicodeTokenizer, dropped_fraction
 
 TEXTS = {
     "ru": "Президент подписал закон о бюджете на следующий год. Депутаты одобрили его в среду.",
@@ -99,7 +99,7 @@ def _letter_counts_by_definition(text: str) -> tuple[int, int]:
      "e\u0301 combining", "Ⓐ circled Ⅻ numeral", "KELVIN \u212a sign", "汉字 and 123", ""],
 )
 def test_letter_counts_fast_paths_agree_with_the_definition(text: str) -> None:
-    from benchmark.text import letter_counts
+    from benchmark.inputs.text import letter_counts
 
     assert letter_counts(text) == _letter_counts_by_definition(text)
 
@@ -108,7 +108,7 @@ def test_letter_counts_agree_on_random_unicode() -> None:
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from benchmark.text import letter_counts
+    from benchmark.inputs.text import letter_counts
 
     @settings(max_examples=400, deadline=None)
     @given(st.text(max_size=40))

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.documents import Document
-from benchmark.errors import ConfigError
+from benchmark.core.errors import ConfigError
+from benchmark.inputs.documents import Document
 from benchmark.metrics.summac import SummaC, aggregate, nli_labels
-from benchmark.models import default_model_path
+from benchmark.models.weights import default_model_path
 
 torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
@@ -100,7 +100,7 @@ def test_model_without_nli_labels_fails_clearly(tmp_path: Path) -> None:
 def test_model_is_required_and_missing_hub_models_fail_offline() -> None:
     with pytest.raises(ConfigError, match="summac:model="):
         SummaC()
-    from benchmark.errors import ModelUnavailableError
+    from benchmark.core.errors import ModelUnavailableError
 
     with pytest.raises(ModelUnavailableError, match="not in the local Hugging Face cache"):
         SummaC(model="tals/albert-xlarge-vitaminc-mnli").signature()

@@ -25,7 +25,7 @@ import torch
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from benchmark.documents import load_reference_set  # noqa: E402
+from benchmark.inputs.documents import load_reference_set  # noqa: E402
 from benchmark.metrics.bertscore import BERTScore  # noqa: E402
 from benchmark.summarizers.lead import Lead  # noqa: E402
 

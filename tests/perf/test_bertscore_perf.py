@@ -22,10 +22,10 @@ import numpy as np
 import pytest
 from measure import OUT, machine, measure_cli
 
-from benchmark import models
-from benchmark.documents import load_reference_set
+from benchmark.inputs.documents import load_reference_set
 from benchmark.metrics.bertscore import DEFAULT_LAYER
-from benchmark.metrics.bertscore_encoder import cpu_lacks_bf16
+from benchmark.models import weights as models
+from benchmark.models.encoder import cpu_lacks_bf16
 
 pytestmark = pytest.mark.perf
 SYSTEMS = tuple(f"lead:k={k}" for k in (1, 2, 3, 4))
@@ -53,7 +53,7 @@ def sumbench(dataset: Path, out: Path, metric: str) -> tuple[dict[str, Any], dic
 
 def peer_spec(dataset: Path, spec: Path) -> int:
     """The peer's input: the same systems' summaries (built from the same specs) and references."""
-    from benchmark.components import build_systems
+    from benchmark.components.build import build_systems
 
     docs = load_reference_set(dataset)
     systems = {spec: [str(s) for s in system.summarizer.summarize(docs)]

@@ -29,7 +29,7 @@ from measure import machine, measure_cli, write_json
 from realdata import real_pairs
 from rouge_score import rouge_scorer
 
-from benchmark import text
+from benchmark.inputs import text
 from benchmark.metrics import rouge as rouge_metric
 from benchmark.metrics import rouge_native
 from benchmark.metrics.rouge import ROUGE_TYPES, Rouge, sentence_lines

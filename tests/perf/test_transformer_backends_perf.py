@@ -18,7 +18,7 @@ import pytest
 from conftest import BUNDLED
 from measure import machine, write_json
 
-from benchmark.documents import Document, load_reference_set
+from benchmark.inputs.documents import Document, load_reference_set
 from benchmark.summarizers import generators
 from benchmark.summarizers.transformer import Transformer
 
@@ -59,7 +59,7 @@ def test_backends(cnndm_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     llama = _measure(Transformer(backend="llama.cpp", threads=THREADS), docs)
     hf = Transformer(backend="transformers", threads=THREADS)
     start = time.perf_counter()
-    from benchmark.models import dequantised_dir
+    from benchmark.models.weights import dequantised_dir
 
     dequantised_dir(hf._resolved)
     convert_s = time.perf_counter() - start

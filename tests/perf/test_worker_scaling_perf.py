@@ -21,8 +21,8 @@ N_DOCS = 10000
 RUN = """
 import sys
 from pathlib import Path
-from benchmark.config import RunConfig
-from benchmark.pipeline import run
+from benchmark.pipeline.config import RunConfig
+from benchmark.pipeline.engine import run
 from benchmark.reports import write_reports
 dataset, out, workers = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
 cfg = RunConfig(dataset=dataset, summarizers=("lead:k=3", "textrank:k=3"), metrics=("rouge",),

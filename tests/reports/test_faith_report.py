@@ -10,7 +10,7 @@ import pytest
 
 from benchmark.reports import faithmarks
 from benchmark.reports.html import render_html
-from benchmark.results import load_results
+from benchmark.results.table import load_results
 from benchmark.stats.analysis import analyze
 from tests.conftest import run_cli, write_jsonl
 

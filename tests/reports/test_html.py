@@ -20,7 +20,7 @@ from matplotlib.image import imread
 
 from benchmark.reports.highlight import shared_bigram_marks
 from benchmark.reports.html import render_html
-from benchmark.results import load_results, resolve_documents
+from benchmark.results.table import load_results, resolve_documents
 from benchmark.stats.analysis import analyze
 from tests.conftest import run_cli, write_jsonl
 

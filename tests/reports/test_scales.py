@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from benchmark.config import RunConfig
-from benchmark.pipeline import run
+from benchmark.pipeline.config import RunConfig
+from benchmark.pipeline.engine import run
 from benchmark.reports.markdown import render_markdown
 from benchmark.stats.analysis import analyze
 

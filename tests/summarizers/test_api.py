@@ -12,8 +12,8 @@ import pytest
 from conftest import BUNDLED, run_cli
 from llm_servers import LlamaServer, ScriptedServer, llama_server, scripted_server
 
-from benchmark.components import build_systems
-from benchmark.errors import ConfigError
+from benchmark.components.build import build_systems
+from benchmark.core.errors import ConfigError
 
 KEY = "sk-test-9f3b2c1d-never-show-me"
 
@@ -135,7 +135,7 @@ def test_bad_options_are_config_errors(spec: str, message: str) -> None:
 @pytest.fixture(scope="module")
 def smollm2_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
     pytest.importorskip("llama_cpp.server", reason="needs llama-cpp-python[server]")
-    from benchmark.models import smollm2_path
+    from benchmark.models.weights import smollm2_path
 
     with llama_server(smollm2_path(), tmp_path_factory.mktemp("llama") / "server.log") as s:
         yield s

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.components import build_systems
-from benchmark.documents import Document, load_reference_set
+from benchmark.components.build import build_systems
+from benchmark.inputs.documents import Document, load_reference_set
+from benchmark.inputs.text import count_words, split_sentences
 from benchmark.metrics.rouge import Rouge
 from benchmark.summarizers.baselines import Oracle, RandomSentences, oracle_objective
-from benchmark.text import count_words, split_sentences
 
 SENTENCES = [
     "The storm reached the coast on Monday night.",

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from benchmark.config import RunConfig
-from benchmark.pipeline import run
+from benchmark.pipeline.config import RunConfig
+from benchmark.pipeline.engine import run
 
 
 def test_oracle_lead_random_ordering_and_graph_methods_in_range(cnndm_path: Path) -> None:

@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 from conftest import write_jsonl
 
-from benchmark.components import build_systems
-from benchmark.config import RunConfig
-from benchmark.documents import Document
-from benchmark.pipeline import run
+from benchmark.components.build import build_systems
+from benchmark.inputs.documents import Document
+from benchmark.pipeline.config import RunConfig
+from benchmark.pipeline.engine import run
 from benchmark.summarizers.base import SummaryFailure
 from benchmark.summarizers.command import Command
 

@@ -7,8 +7,9 @@ import math
 import numpy as np
 import pytest
 
-from benchmark.components import build_systems
-from benchmark.documents import Document
+from benchmark.components.build import build_systems
+from benchmark.inputs.documents import Document
+from benchmark.inputs.text import count_words, split_sentences
 from benchmark.summarizers.graph import (
     LexRank,
     TextRank,
@@ -16,7 +17,6 @@ from benchmark.summarizers.graph import (
     overlap_similarity,
     sentence_terms,
 )
-from benchmark.text import count_words, split_sentences
 
 # Sentence 2 shares terms with 1, 3 and 4 (the hub); sentence 0 shares nothing.
 TEXT = (

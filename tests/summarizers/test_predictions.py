@@ -10,8 +10,8 @@ import pytest
 from conftest import BUNDLED, run_cli, write_jsonl
 
 from benchmark import RunConfig, load_reference_set, load_results, run
-from benchmark.components import build_systems
-from benchmark.errors import ConfigError, InputError
+from benchmark.components.build import build_systems
+from benchmark.core.errors import ConfigError, InputError
 
 
 @pytest.fixture(scope="module")
@@ -243,7 +243,7 @@ def test_copied_file_keeps_its_scores_cached(tmp_path: Path, tiny_set: Path) -> 
 
 
 def test_components_declare_whether_they_read_the_text() -> None:
-    from benchmark.components import BUILTIN_METRICS, BUILTIN_SUMMARIZERS, METRICS, SUMMARIZERS
+    from benchmark.components.build import BUILTIN_METRICS, BUILTIN_SUMMARIZERS, METRICS, SUMMARIZERS
 
     readers = {name for name in BUILTIN_SUMMARIZERS if SUMMARIZERS.get(name).needs_text}
     assert readers == set(BUILTIN_SUMMARIZERS) - {"predictions"}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from benchmark.inputs.text import count_words
 from benchmark.summarizers.selection import choose, extract, rank_by_score, truncate_words
-from benchmark.text import count_words
 
 SENTENCES = [
     "One two three.",  # 3 words

@@ -6,8 +6,8 @@ import pickle
 
 import pytest
 
-from benchmark.components import build_systems
-from benchmark.errors import ConfigError
+from benchmark.components.build import build_systems
+from benchmark.core.errors import ConfigError
 
 
 @pytest.mark.parametrize(

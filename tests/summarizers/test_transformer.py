@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 from conftest import BUNDLED, run_cli, write_jsonl
 
-from benchmark.documents import Document
-from benchmark.errors import ModelUnavailableError
-from benchmark.results import load_results
+from benchmark.core.errors import ModelUnavailableError
+from benchmark.inputs.documents import Document
+from benchmark.models.generators import Generated
+from benchmark.results.table import load_results
 from benchmark.summarizers.base import SummaryFailure
 from benchmark.summarizers.chunking import chunk_text
-from benchmark.summarizers.generators import Generated
 from benchmark.summarizers.lead import Lead
 from benchmark.summarizers.transformer import Transformer
 
@@ -302,7 +302,7 @@ def test_default_model_writes_a_deterministic_abstractive_summary(smollm2: Trans
 def test_transformers_backend_converts_the_gguf_once(
     smollm2: Transformer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from benchmark.models import dequantised_dir, resolve_model
+    from benchmark.models.weights import dequantised_dir, resolve_model
 
     monkeypatch.setenv("SUMBENCH_MODEL_CACHE", str(tmp_path))
     summarizer = Transformer(backend="transformers", max_new_tokens=24)

@@ -6,7 +6,7 @@ import pytest
 from sumbench_plugin_example import LongestSentences
 
 from benchmark import Document
-from benchmark.components import SUMMARIZERS
+from benchmark.components.build import SUMMARIZERS
 
 TEXT = (
     "Short one here. This sentence is clearly the longest of them all. A tiny one. "

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from benchmark import Document, SummarizerBase
-from benchmark.text import count_words, split_sentences
+from benchmark.inputs.text import count_words, split_sentences
 
 
 @dataclass(frozen=True)

@@ -18,12 +18,12 @@ from importlib.metadata import PackageNotFoundError
 from pathlib import Path
 from typing import Any
 
-from benchmark.documents import ReferenceSet
-from benchmark.errors import ConfigError
-from benchmark.hashing import file_hash
+from benchmark.components.registry import Registry
+from benchmark.components.specs import ComponentSpec, build_component, default_label, option_fields
+from benchmark.core.errors import ConfigError
+from benchmark.core.hashing import file_hash
+from benchmark.inputs.documents import ReferenceSet
 from benchmark.metrics.base import Metric, is_metric_class
-from benchmark.registry import Registry
-from benchmark.specs import ComponentSpec, build_component, default_label, option_fields
 from benchmark.summarizers.base import Summarizer, is_summarizer_class
 
 BUILTIN_SUMMARIZERS = {

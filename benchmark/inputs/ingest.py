@@ -12,9 +12,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import ClassVar
 
-from benchmark.documents import Document, ReferenceSet
-from benchmark.errors import InputError
-from benchmark.text import count_words, normalize, paragraphs, split_sentences
+from benchmark.core.errors import InputError
+from benchmark.inputs.documents import Document, ReferenceSet
+from benchmark.inputs.text import count_words, normalize, paragraphs, split_sentences
 
 # A line that is nothing but one of these is page chrome.
 CHROME_LINES = re.compile(

@@ -2,7 +2,7 @@
 
 Each stage is a plain function over plain data, sharing one :class:`RunContext`.
 Summaries are written to the cache one batch at a time (one transaction each), scores go
-through :func:`benchmark.scoring.score_pairs`, so an interrupted run resumes where it
+through :func:`benchmark.pipeline.scoring.score_pairs`, so an interrupted run resumes where it
 stopped and an identical rerun computes nothing.
 """
 
@@ -19,8 +19,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from benchmark import __version__
-from benchmark.cache import Cache, default_cache_path
-from benchmark.components import (
+from benchmark.components.build import (
     MetricRun,
     System,
     build_metrics,
@@ -28,15 +27,16 @@ from benchmark.components import (
     check_text_needs,
     load_plugins,
 )
-from benchmark.config import RunConfig
-from benchmark.documents import Document, ReferenceSet, load_reference_set
-from benchmark.errors import ConfigError
-from benchmark.executors import make_executor
-from benchmark.hashing import stable_hash
-from benchmark.metadata import CacheInfo, DatasetInfo, MetricInfo, RunMetadata, SystemInfo
-from benchmark.progress import NullProgress, Progress, listening
-from benchmark.results import Results, document_records
-from benchmark.scoring import Pair, RunContext, RunStats, score_pairs
+from benchmark.core.errors import ConfigError
+from benchmark.core.hashing import stable_hash
+from benchmark.core.progress import NullProgress, Progress, listening
+from benchmark.inputs.documents import Document, ReferenceSet, load_reference_set
+from benchmark.pipeline.cache import Cache, default_cache_path
+from benchmark.pipeline.config import RunConfig
+from benchmark.pipeline.executors import make_executor
+from benchmark.pipeline.scoring import Pair, RunContext, RunStats, score_pairs
+from benchmark.results.metadata import CacheInfo, DatasetInfo, MetricInfo, RunMetadata, SystemInfo
+from benchmark.results.table import Results, document_records
 from benchmark.summarizers import Summarizer, SummaryFailure
 
 LIBRARIES = ("rouge-score", "bert-score", "transformers", "torch", "blingfire", "nltk", "pandas", "numpy")

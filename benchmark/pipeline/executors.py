@@ -28,8 +28,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from types import TracebackType
 from typing import Any, Protocol, TypeVar
 
-from benchmark.errors import ConfigError
-from benchmark.registry import FILE_PLUGIN_PREFIX
+from benchmark.components.registry import FILE_PLUGIN_PREFIX
+from benchmark.core.errors import ConfigError
 
 R = TypeVar("R")
 Args = tuple[Any, ...]

@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from benchmark.errors import InputError
+from benchmark.core.errors import InputError
 
 Check = Callable[[Any], bool]
 Spec = dict[str, tuple[Check, bool]]

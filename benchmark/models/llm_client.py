@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from benchmark.errors import ConfigError, ModelUnavailableError
+from benchmark.core.errors import ConfigError, ModelUnavailableError
 
 NO_KEY = "sk-no-key-required"
 TopLogprobs = tuple[tuple[str, float], ...]
@@ -211,9 +211,9 @@ class LlamaCppChat:
             raise ModelUnavailableError(
                 f"a bundled judge model needs llama-cpp-python ({exc}): pip install llama-cpp-python"
             ) from exc
-        from benchmark.summarizers.generators import _quiet_stderr, default_threads
+        from benchmark.models.generators import default_threads, quiet_stderr
 
-        with _quiet_stderr():
+        with quiet_stderr():
             self.llm = Llama(
                 model_path=path,
                 n_ctx=self.CONTEXT,

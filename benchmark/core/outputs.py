@@ -18,10 +18,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from benchmark.errors import InputError
+from benchmark.core.errors import InputError
 
 STAGING_PREFIX = ".sumbench-staging-"
-# temporary files of benchmark.atomic: ".{name}.{random}.tmp"
+# temporary files of benchmark.core.atomic: ".{name}.{random}.tmp"
 _TMP_SUFFIX = ".tmp"
 _OWN_TEMPORARIES = (".results.json.", ".scores.csv.", ".report.", ".documents.")
 

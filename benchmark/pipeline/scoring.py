@@ -17,12 +17,12 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from benchmark.cache import Cache
-from benchmark.components import MetricRun
-from benchmark.documents import Document
-from benchmark.executors import Executor, make_executor
+from benchmark.components.build import MetricRun
+from benchmark.core.progress import NullProgress, Progress, listening
+from benchmark.inputs.documents import Document
 from benchmark.metrics.base import Metric, Scores, check_columns
-from benchmark.progress import NullProgress, Progress, listening
+from benchmark.pipeline.cache import Cache
+from benchmark.pipeline.executors import Executor, make_executor
 
 Columns = dict[str, float]
 

@@ -27,9 +27,9 @@ from typing import Any
 
 import pandas as pd
 
-from benchmark.atomic import atomic_write_text
-from benchmark.errors import InputError
-from benchmark.metadata import RunMetadata
+from benchmark.core.atomic import atomic_write_text
+from benchmark.core.errors import InputError
+from benchmark.results.metadata import RunMetadata
 
 SCHEMA_NAME = "sumbench-results"
 SCHEMA_VERSION = 1
@@ -198,7 +198,7 @@ def load_results(path: str | Path) -> Results:
         raise InputError(
             f"{file}: results schema version {version} is not supported (expected {SCHEMA_VERSION})"
         )
-    from benchmark.results_check import check_results_payload
+    from benchmark.results.schema import check_results_payload
 
     check_results_payload(payload, file)
     summaries = pd.DataFrame(payload.get("summaries", []), columns=SUMMARY_COLUMNS)
@@ -227,7 +227,7 @@ def resolve_documents(results: Results) -> tuple[list[dict[str, Any]], str | Non
     source = str(ref["source"])
     if source.startswith("hf:"):
         return [], f"Articles are not shown: the reference set {source} is not read again for a report."
-    from benchmark.documents import load_reference_set
+    from benchmark.inputs.documents import load_reference_set
 
     try:
         refset = load_reference_set(

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from benchmark.errors import InputError
-from benchmark.metadata import MetricInfo, RunMetadata, SystemInfo
-from benchmark.results import Results
+from benchmark.core.errors import InputError
+from benchmark.results.metadata import MetricInfo, RunMetadata, SystemInfo
+from benchmark.results.table import Results
 
 
 def merge_results(runs: Sequence[Results], labels: Sequence[str] | None = None) -> Results:

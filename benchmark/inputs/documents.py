@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchmark.errors import ConfigError, InputError
-from benchmark.hashing import stable_hash
+from benchmark.core.errors import ConfigError, InputError
+from benchmark.core.hashing import stable_hash
 
 TEXT_FIELDS = ("text", "article", "document", "source", "content", "body")
 REFERENCE_FIELDS = ("references", "reference", "highlights", "summary", "summaries", "abstract")

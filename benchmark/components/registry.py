@@ -1,6 +1,6 @@
 """A generic lazy registry: named component classes from built-ins, entry points and plugins.
 
-It knows nothing of what it registers (``benchmark.components`` makes the summarizer and
+It knows nothing of what it registers (``benchmark.components.build`` makes the summarizer and
 metric registries). Entries are lazy ``module:attr`` placeholders, so listing components
 never imports torch.
 """
@@ -19,8 +19,8 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from benchmark.errors import ConfigError
-from benchmark.hashing import sha256_text
+from benchmark.core.errors import ConfigError
+from benchmark.core.hashing import sha256_text
 
 T = TypeVar("T")
 

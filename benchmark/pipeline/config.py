@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmark.errors import ConfigError
+from benchmark.core.errors import ConfigError
 
 DEFAULT_DATASET = "news-sample.jsonl"
 REPORT_FORMATS = ("json", "csv", "md", "html", "pdf")  # pdf: headless Chromium prints the HTML
@@ -19,7 +19,7 @@ def bundled_dataset() -> Path:
     """The bundled reference set, shipped as package data (``benchmark/data``), so it is found
     from any directory after any install. ``datasets/news-sample.jsonl`` in the repository is
     its source; a test keeps the two identical."""
-    return Path(__file__).resolve().parent / "data" / DEFAULT_DATASET
+    return Path(__file__).resolve().parents[1] / "data" / DEFAULT_DATASET
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +88,7 @@ _TUPLE_FIELDS = {"summarizers", "metrics", "plugins", "fail_under", "formats"}
 
 def load_toml(path: str | Path) -> dict[str, Any]:
     """Read a ``sumbench.toml``; keys are RunConfig fields or flag names (top level or under ``[run]``)."""
-    from benchmark.config_check import check_toml, read_toml
+    from benchmark.pipeline.config_file import check_toml, read_toml
 
     file = Path(path)
     return check_toml(read_toml(file), file)

@@ -16,8 +16,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
 
-from benchmark.errors import InputError
-from benchmark.hashing import sha256_text
+from benchmark.core.errors import InputError
+from benchmark.core.hashing import sha256_text
 
 OPEN_TIMEOUT = 60.0  # seconds to keep trying when another run holds a new cache
 

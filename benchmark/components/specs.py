@@ -8,7 +8,7 @@ import typing
 from dataclasses import dataclass
 from typing import Any, Literal, Union, get_args, get_origin
 
-from benchmark.errors import ConfigError
+from benchmark.core.errors import ConfigError
 
 LABEL_OPTION = "name"
 

@@ -19,7 +19,7 @@ from typing import Any
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _SPACES = re.compile(r"[ \t\u00a0]+")
-_WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
+WORD_PATTERN = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
 
 SPLITTER_SIGNATURE = f"blingfire-{_version('blingfire')}"
 
@@ -76,7 +76,7 @@ def split_sentences(text: str) -> list[str]:
 
 def words(text: str) -> list[str]:
     """Unicode word tokens (letters, digits, inner apostrophes)."""
-    return _WORD.findall(text)
+    return WORD_PATTERN.findall(text)
 
 
 def count_words(text: str) -> int:

@@ -13,7 +13,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from benchmark.errors import ConfigError
+from benchmark.core.errors import ConfigError
 
 STR_KEYS = ("dataset", "output", "text_field", "ref_field", "id_field", "cache", "executor", "ray_address")
 LIST_KEYS = ("summarizers", "metrics", "plugins", "fail_under", "formats")

@@ -14,9 +14,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
-from benchmark.errors import ModelUnavailableError
-from benchmark.models import ResolvedModel, dequantised_dir
-from benchmark.progress import document_done
+from benchmark.core.errors import ModelUnavailableError
+from benchmark.core.progress import document_done
+from benchmark.models.weights import ResolvedModel, dequantised_dir
 
 Backend = Literal["transformers", "llama.cpp"]
 
@@ -260,7 +260,7 @@ def _input_limit(tokenizer: Any, config: Any) -> int:
 
 
 @contextlib.contextmanager
-def _quiet_stderr() -> Iterator[None]:
+def quiet_stderr() -> Iterator[None]:
     """Silence llama.cpp's C-level log lines on file descriptor 2 while a model loads."""
     try:
         saved = os.dup(2)
@@ -297,7 +297,7 @@ class LlamaCppGenerator:
         if path is None:
             raise ModelUnavailableError(f"backend=llama.cpp needs a .gguf model, not {key.model.name!r}")
         threads = key.threads or default_threads()
-        with _quiet_stderr():
+        with quiet_stderr():
             self.llm = Llama(
                 model_path=str(path),
                 n_ctx=self.CONTEXT,

@@ -1,0 +1,1 @@
+"""Documents and reference sets: readers, raw-article ingest, sentences, tokens and stems."""
