@@ -6,6 +6,7 @@ import ast
 import json
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -27,15 +28,43 @@ def module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def import_graph() -> dict[str, set[str]]:
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("core",),
+    ("inputs",),
+    ("models",),
+    ("components",),
+    ("summarizers", "metrics", "judges"),
+    ("results",),
+    ("stats",),
+    ("pipeline",),
+    ("meta",),
+    ("reports",),
+    ("jobs",),
+    ("cli",),
+)
+"""The stages from the ground up: a module imports only from its own stage or a lower one.
+Stages on one line stand side by side and import none of each other."""
+
+
+@dataclass(frozen=True, slots=True)
+class Import:
+    """One import of a ``benchmark`` module by another, as written in the source."""
+
+    source: str
+    target: str
+    names: tuple[str, ...]
+    line: int
+
+
+def imports() -> list[Import]:
     """Every import of a ``benchmark`` module by another, read from the source with ``ast``.
 
     ``from benchmark.x import y`` counts as an import of ``benchmark.x.y`` when that is a
-    module, else of ``benchmark.x``; imports inside functions count too (they still form a
-    cycle of responsibilities), except those under ``if TYPE_CHECKING``.
+    module, else of ``benchmark.x``; imports inside functions count too, except those under
+    ``if TYPE_CHECKING``.
     """
     modules = {module_name(p): p for p in PACKAGE.rglob("*.py")}
-    graph: dict[str, set[str]] = {name: set() for name in modules}
+    found: list[Import] = []
     for name, path in modules.items():
         tree = ast.parse(path.read_text(encoding="utf-8"))
         type_checking = {
@@ -48,21 +77,44 @@ def import_graph() -> dict[str, set[str]]:
         for node in ast.walk(tree):
             if id(node) in type_checking:
                 continue
-            targets: list[str] = []
+            targets: list[tuple[str, tuple[str, ...]]] = []
             if isinstance(node, ast.Import):
-                targets = [alias.name for alias in node.names]
+                targets = [(alias.name, ()) for alias in node.names]
             elif isinstance(node, ast.ImportFrom):
                 base = node.module or ""
                 if node.level:
                     base = ".".join([*package.split(".")[: len(package.split(".")) - node.level + 1], base])
                     base = base.rstrip(".")
-                targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base for a in node.names]
-            for target in targets:
+                for alias in node.names:
+                    sub = f"{base}.{alias.name}"
+                    targets.append((sub, ()) if sub in modules else (base, (alias.name,)))
+            for target, names in targets:
                 while target and target not in modules:
                     target = target.rpartition(".")[0]
                 if target and target != name and target != "benchmark":
-                    graph[name].add(target)
+                    found.append(Import(name, target, names, node.lineno))
+    return found
+
+
+def import_graph() -> dict[str, set[str]]:
+    graph: dict[str, set[str]] = {module_name(p): set() for p in PACKAGE.rglob("*.py")}
+    for edge in imports():
+        graph[edge.source].add(edge.target)
     return graph
+
+
+def stage(module: str) -> str:
+    """``benchmark.pipeline.cache`` -> ``pipeline``; the package's own ``__init__``/``__main__`` -> ``""``."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 2 or (len(parts) == 2 and parts[1] not in ("__main__",)) else ""
+
+
+def level(module: str) -> int:
+    name = stage(module)
+    for index, names in enumerate(LAYERS):
+        if name in names:
+            return index
+    raise AssertionError(f"{module} is in no stage of LAYERS")
 
 
 def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
@@ -91,6 +143,40 @@ def test_the_import_graph_has_no_cycle() -> None:
     graph = import_graph()
     assert "benchmark.components.build" in graph["benchmark.pipeline.engine"]  # the graph is really read
     assert find_cycle(graph) is None, " -> ".join(find_cycle(graph) or [])
+
+
+def test_the_package_root_holds_only_the_public_api() -> None:
+    root_modules = sorted(p.name for p in PACKAGE.glob("*.py"))
+    assert root_modules == ["__init__.py", "__main__.py"]
+    stages = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()}
+    assert stages <= {name for names in LAYERS for name in names}, "a stage the layer order lacks"
+
+
+def test_nothing_imports_upward_or_sideways() -> None:
+    """Every import, function-level ones included, goes to the same stage or a lower one."""
+    edges = imports()
+    assert any(e.source == "benchmark.pipeline.engine" and stage(e.target) == "core" for e in edges)
+    wrong = [
+        f"{e.source}:{e.line} imports {e.target}"
+        for e in edges
+        if stage(e.source) and stage(e.source) != stage(e.target) and level(e.target) >= level(e.source)
+    ]
+    assert wrong == []
+
+
+def test_no_private_name_crosses_a_module() -> None:
+    private = [
+        f"{e.source}:{e.line} imports {name} from {e.target}"
+        for e in imports()
+        for name in e.names
+        if name.startswith("_") and not name.startswith("__")
+    ]
+    assert private == []
+
+
+def test_the_layer_check_sees_an_upward_import() -> None:
+    assert level("benchmark.cli.app") > level("benchmark.pipeline.engine") > level("benchmark.core.errors")
+    assert level("benchmark.metrics.rouge") == level("benchmark.summarizers.lead")
 
 
 def test_the_cycle_finder_finds_a_cycle() -> None:

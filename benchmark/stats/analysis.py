@@ -90,19 +90,19 @@ class Analysis:
         return {
             "signature": self.options.signature(),
             "columns": list(self.columns),
-            "means": [{"system": s, "metric": m, **_interval_dict(ci)} for (s, m), ci in self.cis.items()],
+            "means": [{"system": s, "metric": m, **interval_dict(ci)} for (s, m), ci in self.cis.items()],
             "pairs": [
                 {
                     "metric": p.metric,
                     "a": p.a,
                     "b": p.b,
                     "n": p.test.n,
-                    "diff": _interval_dict(p.test.diff),
-                    "d_z": _num(p.test.d_z),
-                    "p_randomization": _num(p.test.p_randomization),
-                    "p_bootstrap": _num(p.test.p_bootstrap),
-                    "p_randomization_holm": _num(p.p_adjusted),
-                    "p_bootstrap_holm": _num(p.p_bootstrap_adjusted),
+                    "diff": interval_dict(p.test.diff),
+                    "d_z": json_number(p.test.d_z),
+                    "p_randomization": json_number(p.test.p_randomization),
+                    "p_bootstrap": json_number(p.test.p_bootstrap),
+                    "p_randomization_holm": json_number(p.p_adjusted),
+                    "p_bootstrap_holm": json_number(p.p_bootstrap_adjusted),
                     "significant": p.significant,
                 }
                 for p in self.pairs
@@ -122,12 +122,12 @@ def _flipped(p: PairResult) -> PairResult:
     return PairResult(p.metric, p.b, p.a, test, p.p_adjusted, p.p_bootstrap_adjusted, p.significant)
 
 
-def _num(value: float) -> float | None:
+def json_number(value: float) -> float | None:
     return None if value is None or not math.isfinite(value) else round(float(value), 10)
 
 
-def _interval_dict(ci: Interval) -> dict[str, Any]:
-    return {"n": ci.n, "mean": _num(ci.mean), "low": _num(ci.low), "high": _num(ci.high)}
+def interval_dict(ci: Interval) -> dict[str, Any]:
+    return {"n": ci.n, "mean": json_number(ci.mean), "low": json_number(ci.low), "high": json_number(ci.high)}
 
 
 def options_for(results: Results, resamples: int | None = None, seed: int | None = None) -> StatsOptions:

@@ -16,7 +16,7 @@ import numpy as np
 
 from benchmark.core.errors import InputError
 from benchmark.results.table import Results
-from benchmark.stats.analysis import _interval_dict, _num, options_for
+from benchmark.stats.analysis import interval_dict, json_number, options_for
 from benchmark.stats.resampling import PairedTest, StatsOptions, holm, paired_test
 
 
@@ -100,13 +100,13 @@ class Comparison:
                     "system": c.system,
                     "metric": c.metric,
                     "n": c.test.n,
-                    "base_mean": _num(c.base_mean),
-                    "new_mean": _num(c.new_mean),
-                    "diff": _interval_dict(c.test.diff),
-                    "d_z": _num(c.test.d_z),
-                    "p_randomization": _num(c.test.p_randomization),
-                    "p_bootstrap": _num(c.test.p_bootstrap),
-                    "p_randomization_holm": _num(c.p_adjusted),
+                    "base_mean": json_number(c.base_mean),
+                    "new_mean": json_number(c.new_mean),
+                    "diff": interval_dict(c.test.diff),
+                    "d_z": json_number(c.test.d_z),
+                    "p_randomization": json_number(c.test.p_randomization),
+                    "p_bootstrap": json_number(c.test.p_bootstrap),
+                    "p_randomization_holm": json_number(c.p_adjusted),
                     "significant": c.significant,
                     "missing_base": c.missing_base,
                     "missing_new": c.missing_new,

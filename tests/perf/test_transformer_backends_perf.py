@@ -19,7 +19,7 @@ from conftest import BUNDLED
 from measure import machine, write_json
 
 from benchmark.inputs.documents import Document, load_reference_set
-from benchmark.summarizers import generators
+from benchmark.models import generators
 from benchmark.summarizers.transformer import Transformer
 
 pytestmark = pytest.mark.perf
