@@ -13,27 +13,38 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from benchmark.components.base import (
+        Metric,
+        MetricBase,
+        Scored,
+        Summarizer,
+        SummarizerBase,
+        Summary,
+        SummaryFailure,
+        Usage,
+    )
     from benchmark.inputs.documents import Document, ReferenceSet, load_reference_set
-    from benchmark.metrics import Metric, MetricBase
     from benchmark.pipeline.config import RunConfig
     from benchmark.pipeline.engine import run, score
     from benchmark.results.table import Results, load_results
-    from benchmark.summarizers import Summarizer, SummarizerBase, SummaryFailure
 
 _LAZY = {
     "RunConfig": "benchmark.pipeline.config",
     "Document": "benchmark.inputs.documents",
     "ReferenceSet": "benchmark.inputs.documents",
     "load_reference_set": "benchmark.inputs.documents",
-    "Metric": "benchmark.metrics",
-    "MetricBase": "benchmark.metrics",
+    "Metric": "benchmark.components.base",
+    "MetricBase": "benchmark.components.base",
+    "Scored": "benchmark.components.base",
+    "Summary": "benchmark.components.base",
+    "Usage": "benchmark.components.base",
     "run": "benchmark.pipeline.engine",
     "score": "benchmark.pipeline.engine",
     "Results": "benchmark.results.table",
     "load_results": "benchmark.results.table",
-    "Summarizer": "benchmark.summarizers",
-    "SummarizerBase": "benchmark.summarizers",
-    "SummaryFailure": "benchmark.summarizers",
+    "Summarizer": "benchmark.components.base",
+    "SummarizerBase": "benchmark.components.base",
+    "SummaryFailure": "benchmark.components.base",
 }
 
 __all__ = [
@@ -43,9 +54,12 @@ __all__ = [
     "ReferenceSet",
     "Results",
     "RunConfig",
+    "Scored",
     "Summarizer",
     "SummarizerBase",
+    "Summary",
     "SummaryFailure",
+    "Usage",
     "__version__",
     "load_reference_set",
     "load_results",

@@ -86,7 +86,7 @@ def meta_eval(
     from benchmark.components.build import load_plugins
     from benchmark.core.atomic import atomic_write_text
     from benchmark.meta.judgments import JudgmentFields, load_documents, load_judgments, locate
-    from benchmark.meta.meta_eval import DEFAULT_METRICS, meta_evaluate, summary_table
+    from benchmark.meta.meta_eval import META_EVAL_METRICS, meta_evaluate, summary_table
     from benchmark.pipeline.cache import Cache, default_cache_path
 
     load_plugins(list(plugin or ()))
@@ -99,7 +99,7 @@ def meta_eval(
         result = meta_evaluate(
             judgments,
             refset,
-            tuple(metric or DEFAULT_METRICS),
+            tuple(metric or META_EVAL_METRICS),
             cache=store,
             bootstrap=bootstrap,
             seed=seed,

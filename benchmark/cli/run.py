@@ -28,7 +28,10 @@ def run(
     metric: Annotated[
         list[str] | None,
         typer.Option(
-            "--metric", "-m", help="Metric spec NAME[:key=value,...]; repeatable. Default: rouge, bertscore."
+            "--metric",
+            "-m",
+            help="Metric spec NAME[:key=value,...]; repeatable. Default: rouge, bertscore with references; "
+            "faithfulness, length without (an articles-only set).",
         ),
     ] = None,
     output: Annotated[
@@ -103,6 +106,14 @@ def run(
             help="Reports to write: md, json, csv, html; a comma list or repeatable (default: all four).",
         ),
     ] = None,
+    partial_references: Annotated[
+        bool,
+        typer.Option(
+            "--partial-references",
+            help="On a set where only some documents have reference summaries, score reference "
+            "metrics on those (the others count as missing in tables and gates).",
+        ),
+    ] = False,
     embed_documents: Annotated[
         bool,
         typer.Option(
@@ -151,6 +162,7 @@ def run(
         fail_under=tuple(fail_under or ()),
         formats=tuple(report_format or ()),
         embed_documents=True if embed_documents else None,
+        partial_references=True if partial_references else None,
         allow_failures=allow_failures,
     )
     from benchmark.cli.preflight import preflight_run
@@ -193,7 +205,7 @@ def summarize(
     from benchmark.core.safe_text import looks_binary, printable
     from benchmark.inputs.documents import Document
     from benchmark.inputs.ingest import clean_article
-    from benchmark.pipeline.engine import summarize_batch
+    from benchmark.pipeline.summarize import summarize_batch
 
     load_plugins(list(plugin or ()))
     if file == "-":
@@ -220,13 +232,16 @@ def summarize(
     doc = Document(
         id="stdin" if file == "-" else Path(file).stem,
         text=body,
-        references=(body,),
+        references=(),
         title=article.title if article else None,
     )
-    ((summary, error, _),) = summarize_batch(system.summarizer, [doc])
-    if summary is None:
-        raise InputError(f"summarizer {system.label!r} failed: {error}")
-    typer.echo(printable(summary))
+    if system.summarizer.needs_references:
+        raise InputError(f"summarizer {system.label!r} reads reference summaries; a raw article has none")
+    system.prepared([doc])
+    (outcome,) = summarize_batch(system.summarizer, [doc])
+    if outcome.summary is None:
+        raise InputError(f"summarizer {system.label!r} failed: {outcome.error}")
+    typer.echo(printable(outcome.summary))
 
 
 @handle_errors

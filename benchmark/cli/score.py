@@ -27,7 +27,12 @@ def score(
     ],
     metric: Annotated[
         list[str] | None,
-        typer.Option("--metric", "-m", help="Metric spec NAME[:key=value,...]; repeatable. Default: rouge."),
+        typer.Option(
+            "--metric",
+            "-m",
+            help="Metric spec NAME[:key=value,...]; repeatable. Default: rouge with references; "
+            "faithfulness, length without (an articles-only set).",
+        ),
     ] = None,
     output: Annotated[
         Path | None,
@@ -68,7 +73,7 @@ def score(
         results = score_predictions(
             references,
             [str(p) for p in predictions],
-            metrics=tuple(metric or ("rouge",)),
+            metrics=tuple(metric or ()),
             progress=progress,
             **options,
         )

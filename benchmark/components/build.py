@@ -18,13 +18,12 @@ from importlib.metadata import PackageNotFoundError
 from pathlib import Path
 from typing import Any
 
+from benchmark.components.base import Metric, Summarizer, is_metric_class, is_summarizer_class
 from benchmark.components.registry import Registry
 from benchmark.components.specs import ComponentSpec, build_component, default_label, option_fields
 from benchmark.core.errors import ConfigError
 from benchmark.core.hashing import file_hash
-from benchmark.inputs.documents import ReferenceSet
-from benchmark.metrics.base import Metric, is_metric_class
-from benchmark.summarizers.base import Summarizer, is_summarizer_class
+from benchmark.inputs.documents import Document, ReferenceSet
 
 BUILTIN_SUMMARIZERS = {
     "lead": "benchmark.summarizers.lead:Lead",
@@ -56,34 +55,57 @@ METRICS: Registry[Metric] = Registry("metric", "sumbench.metrics", BUILTIN_METRI
 
 @dataclass(frozen=True, slots=True)
 class System:
-    """A summarizer as it appears in results: its label, spec and built instance."""
+    """A summarizer as it appears in results: its label, spec and built instance.
+
+    ``data_key`` is what the summarizer's ``prepare`` returned for the run's documents
+    (:meth:`prepared`); ``None`` until then and for summarizers whose summaries depend on
+    each document alone."""
 
     label: str
     spec: ComponentSpec
     summarizer: Summarizer
+    data_key: str | None = None
+
+    def prepared(self, documents: Sequence[Document]) -> System:
+        """This system after ``prepare`` saw every document of the run."""
+        return replace(self, data_key=self.summarizer.prepare(documents))
 
     @property
     def fingerprint(self) -> str:
-        """The summarizer's fingerprint; for a plugin also a hash of its source file, so
-        editing its code recomputes its summaries even without a version bump."""
-        return with_source(self.summarizer.fingerprint(), type(self.summarizer))
+        """The summarizer's fingerprint, with its data key; for a plugin also a hash of its
+        source file, so editing its code recomputes its summaries even without a version bump."""
+        identity = with_source(self.summarizer.fingerprint(), type(self.summarizer))
+        return identity if self.data_key is None else f"{identity}|data:{self.data_key}"
 
 
 @dataclass(frozen=True, slots=True)
 class MetricRun:
-    """A metric as it appears in results: its spec and built instance."""
+    """A metric as it appears in results: its spec, built instance and data key.
+
+    Scoring needs a prepared run (:meth:`prepared`): the signature, and with it every cache
+    key, then holds what ``prepare`` derived from the documents."""
 
     spec: ComponentSpec
     metric: Metric
+    data_key: str | None = None
+    ready: bool = False
 
     @property
     def name(self) -> str:
         return self.spec.name
 
+    def prepared(self, documents: Sequence[Document]) -> MetricRun:
+        """This metric after ``prepare`` saw every document it will score."""
+        return replace(self, data_key=self.metric.prepare(documents), ready=True)
+
     @property
     def signature(self) -> str:
-        """The metric's signature; for a plugin also a hash of its source file."""
-        return with_source(self.metric.signature(), type(self.metric))
+        """The metric's signature with its data key (unless the signature states it already);
+        for a plugin also a hash of its source file."""
+        identity = with_source(self.metric.signature(), type(self.metric))
+        if self.data_key is None or self.data_key in identity:
+            return identity
+        return f"{identity}|data:{self.data_key}"
 
 
 def source_hash(cls: type) -> str | None:
@@ -101,20 +123,22 @@ def with_source(identity: str, cls: type) -> str:
     return identity if digest is None else f"{identity}|source:{digest}"
 
 
-def _conforming(component: Any, protocol: type, base: str) -> Any:
-    """``component`` if it has every member of ``protocol``; else a clear error naming the missing ones."""
+def _conforming(cls: type, protocol: type, base: str) -> Any:
+    """``cls`` if it has every member of ``protocol``; else a clear error naming the missing ones.
+
+    Checked once, on the class, when it is loaded: after this every hook is read directly."""
     members = sorted(
         {*getattr(protocol, "__annotations__", {})}
-        | {name for name, value in vars(protocol).items() if callable(value) and not name.startswith("_")}
+        | {name for name, value in vars(protocol).items() if not name.startswith("_") and
+           (callable(value) or isinstance(value, property | classmethod))}
     )
-    missing = [m for m in members if not hasattr(component, m)]
+    missing = [m for m in members if not hasattr(cls, m)]
     if missing:
-        cls = type(component)
         raise ConfigError(
             f"{cls.__module__}.{cls.__qualname__} lacks {', '.join(missing)} of the {protocol.__name__} "
             f"protocol; subclass benchmark.{base}, which provides defaults for them"
         )
-    return component
+    return cls
 
 
 def _importable(module: str) -> bool:
@@ -128,36 +152,47 @@ def install_hint(extra: str) -> str:
     return f"pip install 'sumbench[{extra}]'"
 
 
-def _load(registry: Registry[Any], name: str) -> type:
-    """The class of ``name`` after checking the packages it ``requires`` (its ``extra`` installs them).
+def _missing_modules(modules: Sequence[str]) -> list[str]:
+    return [m for m in modules if not _importable(m)]
+
+
+def _missing_error(kind: str, name: str, missing: Sequence[str], extra: str) -> ConfigError:
+    return ConfigError(
+        f"{kind} {name!r} needs {', '.join(missing)}, "
+        f"{'which are' if len(missing) > 1 else 'which is'} not installed; "
+        f"install with: {install_hint(extra)}"
+    )
+
+
+def _load(registry: Registry[Any], name: str, protocol: type, base: str) -> Any:
+    """The class of ``name``, checked against ``protocol``, after checking the packages it
+    ``requires`` (its ``extra`` installs them).
 
     A missing package is a ConfigError (exit 2) naming the extra to install, never a traceback."""
     try:
-        cls = registry.get(name)
+        cls = _conforming(registry.get(name), protocol, base)
     except ConfigError as exc:
         if isinstance(exc.__cause__, ModuleNotFoundError):
             raise ConfigError(f"{exc}; if it comes with an extra: {install_hint('models')}") from exc
         raise
-    missing = [m for m in getattr(cls, "requires", ()) if not _importable(m)]
+    missing = _missing_modules(cls.requires)
     if missing:
-        raise ConfigError(
-            f"{registry.kind} {name!r} needs {', '.join(missing)}, "
-            f"{'which are' if len(missing) > 1 else 'which is'} not installed; "
-            f"install with: {install_hint(getattr(cls, 'extra', 'models'))}"
-        )
+        raise _missing_error(registry.kind, name, missing, cls.extra)
     return cls
 
 
-def _build(registry: Registry[Any], cls: type, spec: ComponentSpec, protocol: type, base: str) -> Any:
-    """Instantiate and check against ``protocol``; a package missing at build time is exit 2."""
+def _build(registry: Registry[Any], cls: Any, spec: ComponentSpec) -> Any:
+    """Instantiate and check the modules this instance needs; a package missing at build
+    time is exit 2."""
     try:
-        return _conforming(build_component(cls, spec, registry.kind), protocol, base)
+        component = build_component(cls, spec, registry.kind)
     except ModuleNotFoundError as exc:  # PackageNotFoundError is one too
         what = str(exc) if isinstance(exc, PackageNotFoundError) else (exc.name or str(exc))
-        raise ConfigError(
-            f"{registry.kind} {spec.name!r} needs {what}, which is not installed; "
-            f"install with: {install_hint(getattr(cls, 'extra', 'models'))}"
-        ) from exc
+        raise _missing_error(registry.kind, spec.name, [what], cls.extra) from exc
+    missing = _missing_modules(component.requirements())
+    if missing:
+        raise _missing_error(registry.kind, spec.name, missing, cls.extra)
+    return component
 
 
 def load_plugins(refs: Sequence[str]) -> list[tuple[str, list[str]]]:
@@ -188,12 +223,11 @@ def build_systems(specs: Sequence[str], seed: int | None = None) -> list[System]
     systems: list[System] = []
     for text in specs:
         parsed = ComponentSpec.parse(text)
-        cls = _load(SUMMARIZERS, parsed.name)
-        expand = getattr(cls, "expand_spec", None)
-        for spec in expand(parsed) if callable(expand) else [parsed]:
+        cls = _load(SUMMARIZERS, parsed.name, Summarizer, "SummarizerBase")
+        for spec in cls.expand_spec(parsed):
             if seed is not None and "seed" in option_fields(cls) and "seed" not in dict(spec.options):
                 spec = replace(spec, options=tuple(sorted((*spec.options, ("seed", str(seed))))))
-            summarizer = _build(SUMMARIZERS, cls, spec, Summarizer, "SummarizerBase")
+            summarizer = _build(SUMMARIZERS, cls, spec)
             systems.append(System(default_label(spec, summarizer), spec, summarizer))
     labels = [s.label for s in systems]
     dupes = sorted({label for label in labels if labels.count(label) > 1})
@@ -219,11 +253,39 @@ def check_text_needs(
         )
 
 
+def check_reference_needs(
+    refset: ReferenceSet, systems: Sequence[System], metrics: Sequence[MetricRun], *, allow_partial: bool
+) -> None:
+    """Refuse the components that read references when the set has none, or only some
+    without ``allow_partial`` (then they score the documents that have them)."""
+    if refset.has_references:
+        return
+    needy = [f"summarizer {s.label!r}" for s in systems if s.summarizer.needs_references]
+    needy += [f"metric {m.name!r}" for m in metrics if m.metric.needs_references]
+    if not needy:
+        return
+    verb = "needs" if len(needy) == 1 else "need"
+    have = refset.documents_with_references
+    where = refset.source or refset.name
+    if not have:
+        raise ConfigError(
+            f"{', '.join(needy)} {verb} reference summaries, but reference set {where} has none "
+            "(an articles-only set); use reference-free metrics such as -m faithfulness -m length, "
+            "or name the references' field with --ref-field"
+        )
+    if not allow_partial:
+        raise ConfigError(
+            f"{', '.join(needy)} {verb} reference summaries, but only {have} of the {len(refset)} "
+            f"documents of {where} have one; pass --partial-references to score those {have} "
+            "(the others count as missing in tables and gates), or use reference-free metrics"
+        )
+
+
 def build_metrics(specs: Sequence[str]) -> list[MetricRun]:
     """Resolve metric specs through the registry."""
     runs = []
     for text in specs:
         spec = ComponentSpec.parse(text)
-        metric = _build(METRICS, _load(METRICS, spec.name), spec, Metric, "MetricBase")
+        metric = _build(METRICS, _load(METRICS, spec.name, Metric, "MetricBase"), spec)
         runs.append(MetricRun(spec, metric))
     return runs

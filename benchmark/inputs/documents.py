@@ -4,10 +4,14 @@ Readers accept the field names of the common corpora without flags (CNN/DailyMai
 ``article``/``highlights``, XSum's ``document``/``summary``, ``source``/``reference(s)``,
 ``text``/``references``). Every problem is reported with its file and line, all at once.
 
-A reference set may have no article text at all (records with references only, e.g. to
-score prediction files with reference-based metrics): its documents have ``text == ""``
-and ``ReferenceSet.has_text`` is False; components that declare ``needs_text`` then refuse
-to run on it. A set where only some records lack the text is an error naming them.
+A reference set may have no reference summaries (articles only, as most teams have): its
+documents have ``references == ()`` and components that declare ``needs_references`` refuse
+it before any work; when only some documents have references, those components run on them
+only if the user opts in. A set may also have no article text at all (records with
+references only, e.g. to score prediction files with reference-based metrics): its documents
+have ``text == ""`` and ``ReferenceSet.has_text`` is False; components that declare
+``needs_text`` then refuse to run on it. A set where only some records lack the text is an
+error naming them, and so is a record with neither text nor references.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ TITLE_FIELDS = ("title", "headline")
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """One source text with one or more reference summaries (``text`` is "" in a text-less set)."""
+    """One source text with zero or more reference summaries (``text`` is "" in a text-less set)."""
 
     id: str
     text: str
@@ -74,6 +78,16 @@ class ReferenceSet:
     def has_text(self) -> bool:
         """False for a reference set whose records carry references but no article text."""
         return all(doc.text for doc in self.documents)
+
+    @property
+    def documents_with_references(self) -> int:
+        """How many documents have at least one reference summary."""
+        return sum(bool(doc.references) for doc in self.documents)
+
+    @property
+    def has_references(self) -> bool:
+        """True when every document has a reference summary."""
+        return self.documents_with_references == len(self.documents)
 
     def head(self, limit: int | None) -> ReferenceSet:
         """The first ``limit`` documents (all when ``limit`` is None)."""
@@ -154,9 +168,12 @@ def record_to_document(
         problems.append(f"{where}: text field must be a string, got {type(text).__name__}")
     elif not text.strip():
         problems.append(f"{where}: empty text")
-    if not refs:
-        names = fields.references or "/".join(REFERENCE_FIELDS)
-        problems.append(f"{where}: no reference summary (looked for field {names!r}; use --ref-field)")
+    if textless and not refs:
+        problems.append(
+            f"{where}: neither article text nor a reference summary (looked for fields "
+            f"{'/'.join(TEXT_FIELDS)!r} and {fields.references or '/'.join(REFERENCE_FIELDS)!r}; "
+            "use --text-field or --ref-field)"
+        )
     if len(problems) > before:
         return None
     assert isinstance(text, str)

@@ -40,7 +40,7 @@ from benchmark.meta.judgments import Judgments
 from benchmark.pipeline.cache import Cache
 from benchmark.pipeline.scoring import Pair, RunContext, score_pairs
 
-DEFAULT_METRICS = ("rouge:multi_ref=mean", "bertscore")
+META_EVAL_METRICS = ("rouge:multi_ref=mean", "bertscore")
 SCHEMA = "sumbench-meta-eval"
 
 
@@ -84,8 +84,8 @@ def score_outputs(
     values = score_pairs(run, pairs, ctx)
     rows = [
         (pair.document.id, pair.group, column, value)
-        for pair, columns in zip(pairs, values, strict=True)
-        for column, value in columns.items()
+        for pair, scored in zip(pairs, values, strict=True)
+        for column, value in scored.columns.items()
     ]
     return pd.DataFrame(rows, columns=["doc_id", "system", "column", "value"])
 
@@ -196,7 +196,7 @@ def subsets(judgments: Judgments, group_by: str | None) -> list[tuple[str, Judgm
 def meta_evaluate(
     judgments: Judgments,
     refset: ReferenceSet,
-    metric_specs: Sequence[str] = DEFAULT_METRICS,
+    metric_specs: Sequence[str] = META_EVAL_METRICS,
     *,
     cache: Cache | None = None,
     bootstrap: int = 1000,
@@ -215,8 +215,9 @@ def meta_evaluate(
     for name in (split_field, group_by):
         if name and name not in judgments.table.columns:
             raise ConfigError(f"judgments have no field {name!r} (load it with JudgmentFields(extra=...))")
-    runs = build_metrics(metric_specs)
     docs = {d.id: d for d in refset}
+    judged = [docs[d] for d in dict.fromkeys(str(i) for i in judgments.table["doc_id"]) if d in docs]
+    runs = [run.prepared(judged) for run in build_metrics(metric_specs)]
     owned = cache is None
     ctx = RunContext(cache or Cache(None), batch_size, progress or NullProgress())
     try:
@@ -224,7 +225,7 @@ def meta_evaluate(
         for run in runs:
             frame = score_outputs(run, judgments, docs, ctx)
             frames.append(frame)
-            wanted = list(run.metric.columns() if all_columns else run.metric.headline)
+            wanted = list(run.metric.columns() if all_columns else run.metric.headline_columns())
             columns += [c for c in wanted or frame["column"].unique() if c not in columns]
             metrics_meta.append({"spec": str(run.spec), "signature": run.signature})
     finally:

@@ -1,7 +1,7 @@
-"""Metrics: the protocol and the base class (the registry lives in ``benchmark.components.build``)."""
+"""Metrics, one per module; the contract they share is :mod:`benchmark.components.base`."""
 
 from __future__ import annotations
 
-from benchmark.metrics.base import Metric, MetricBase, MetricWarning, Scores
+from benchmark.components.base import Metric, MetricBase, MetricWarning, Scored, Scores
 
-__all__ = ["Metric", "MetricBase", "MetricWarning", "Scores"]
+__all__ = ["Metric", "MetricBase", "MetricWarning", "Scored", "Scores"]

@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 from importlib.metadata import version
 from typing import Any, ClassVar, Literal
 
+from benchmark.components.base import MetricBase, MetricWarning, Scores
 from benchmark.core.errors import ConfigError
 from benchmark.core.hashing import file_hash, stable_hash
 from benchmark.core.progress import document_done
 from benchmark.inputs.documents import Document
 from benchmark.metrics import bertscore_rescale as rescale_baseline
-from benchmark.metrics.base import MetricBase, MetricWarning, Scores
 from benchmark.models import encoder as bm
 from benchmark.models import weights as models
 
@@ -92,7 +92,7 @@ class BERTScore(MetricBase):
             ("hash", self.bert_score_hash()),
             ("model", models.encoder_identity(self.model)),
             ("layer", self.num_layers),
-            ("idf", self._state.get("idf_key", "run-refs") if self.idf else "no"),
+            ("idf", self._idf_key() if self.idf else "no"),
             ("rescale", self._baseline_id() if self.rescale else "no"),
             ("dtype", self.dtype),
             ("multi_ref", "max-each-prf"),
@@ -113,14 +113,26 @@ class BERTScore(MetricBase):
         written (and a killed run resumes) every ``chunk_documents`` documents."""
         return self.chunk_documents
 
-    def prepare(self, documents: Sequence[Document]) -> None:
-        """Compute idf from the run's references (tokenizing only; nothing is embedded here)."""
-        if self.idf:
-            from bert_score.utils import get_idf_dict
+    def prepare(self, documents: Sequence[Document]) -> str | None:
+        """With ``idf``, compute idf from the references of the documents to score (tokenizing
+        only; nothing is embedded here) and return its data key: a hash of the idf table, which
+        the signature states (``idf:<hash>``), so scores made with other documents' idf are
+        never served from the cache."""
+        if not self.idf:
+            return None
+        from bert_score.utils import get_idf_dict
 
-            refs = [r for d in documents for r in d.references]
-            self._state["idf_dict"] = get_idf_dict(refs, self._tokenizer(), nthreads=0)
-            self._state["idf_key"] = "run-refs@" + stable_hash(refs, 12)
+        refs = [r for d in documents for r in d.references]
+        idf = get_idf_dict(refs, self._tokenizer(), nthreads=0)
+        self._state["idf_dict"] = idf
+        table = [len(refs), sorted((int(k), float(v)) for k, v in idf.items())]  # N sets unseen tokens' idf
+        self._state["idf_key"] = "refs@" + stable_hash(table, 12)
+        return str(self._state["idf_key"])
+
+    def _idf_key(self) -> str:
+        if "idf_key" not in self._state:
+            raise RuntimeError("bertscore with idf=true: prepare(documents) before signature()")
+        return str(self._state["idf_key"])
 
     def score(self, *, candidates: Sequence[str], documents: Sequence[Document]) -> Scores:
         """P, R, F per candidate (max over its references); without ``prepare``, idf comes

@@ -30,11 +30,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from benchmark.components.base import MetricBase, MetricWarning, Scores
 from benchmark.core.errors import ConfigError
 from benchmark.inputs.documents import Document
 from benchmark.inputs.text import SPLITTER_SIGNATURE, paragraphs, split_sentences
 from benchmark.metrics import claims
-from benchmark.metrics.base import MetricBase, MetricWarning, Scores
 from benchmark.metrics.bertscore import DEFAULT_LAYER
 from benchmark.models import encoder as bm
 from benchmark.models import weights as models
@@ -49,6 +49,8 @@ class Faithfulness(MetricBase):
     name: ClassVar[str] = "faithfulness"
     version: ClassVar[str] = "1"
     headline: ClassVar[tuple[str, ...]] = ("faithfulness",)
+    needs_references: ClassVar[bool] = False
+    requires: ClassVar[tuple[str, ...]] = ("torch", "transformers")
 
     model: str = models.DEFAULT_ENCODER
     layer: int | None = None

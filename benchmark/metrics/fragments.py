@@ -24,9 +24,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from benchmark.components.base import MetricBase, MetricWarning, Scores
 from benchmark.inputs.documents import Document
 from benchmark.inputs.text import words
-from benchmark.metrics.base import MetricBase, MetricWarning, Scores
 
 NGRAMS = (1, 2, 3, 4)
 
@@ -83,6 +83,7 @@ class Fragments(MetricBase):
     headline: ClassVar[tuple[str, ...]] = ("coverage", "density", "compression")
     higher_is_better: ClassVar[bool | None] = None
     parallel_safe: ClassVar[bool] = True
+    needs_references: ClassVar[bool] = False
 
     def columns(self) -> tuple[str, ...]:
         return (*self.headline, *(f"novel_{n}gram" for n in NGRAMS))

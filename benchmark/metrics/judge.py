@@ -27,10 +27,10 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, ClassVar
 
+from benchmark.components.base import MetricBase, MetricWarning, Scores
 from benchmark.core.errors import ConfigError
 from benchmark.inputs.documents import Document
 from benchmark.metrics import judge_prompts
-from benchmark.metrics.base import MetricBase, MetricWarning, Scores
 from benchmark.models.llm_client import (
     ChatBackend,
     ChatError,
@@ -83,6 +83,7 @@ class Judge(MetricBase):
     name: ClassVar[str] = "judge"
     version: ClassVar[str] = "1"
     headline: ClassVar[tuple[str, ...]] = ("judge_consistency",)
+    needs_references: ClassVar[bool] = False
 
     aspects: str = "consistency"
     model: str = "smollm2"
@@ -107,7 +108,6 @@ class Judge(MetricBase):
                 + " joined with +"
             )
         object.__setattr__(self, "aspects", "+".join(wanted))
-        object.__setattr__(self, "headline", tuple(f"judge_{a}" for a in wanted))  # per instance
         if self.base_url is not None:
             object.__setattr__(self, "base_url", normalise_base_url(self.base_url))
         for key in ("max_tokens", "concurrency"):
@@ -121,8 +121,15 @@ class Judge(MetricBase):
     def aspect_list(self) -> tuple[str, ...]:
         return tuple(self.aspects.split("+"))
 
+    def headline_columns(self) -> tuple[str, ...]:
+        return tuple(f"judge_{a}" for a in self.aspect_list)
+
     def columns(self) -> tuple[str, ...]:
-        return (*(f"judge_{a}" for a in self.aspect_list), FAILED)
+        return (*self.headline_columns(), FAILED)
+
+    def requirements(self) -> tuple[str, ...]:
+        """A server is reached through the openai SDK; the bundled model runs through llama.cpp."""
+        return ("openai",) if self.base_url is not None else ("llama_cpp",)
 
     def display_scale(self, column: str) -> float:
         return 1.0

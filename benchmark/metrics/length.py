@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from benchmark.components.base import MetricBase, Scores
 from benchmark.inputs.documents import Document
 from benchmark.inputs.text import SPLITTER_SIGNATURE, count_words, split_sentences
-from benchmark.metrics.base import MetricBase, Scores
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class Length(MetricBase):
 
     name: ClassVar[str] = "length"
     needs_text: ClassVar[bool] = False
+    needs_references: ClassVar[bool] = False
     version: ClassVar[str] = "1"
     headline: ClassVar[tuple[str, ...]] = ("length_words", "length_sentences")
     higher_is_better: ClassVar[bool | None] = None

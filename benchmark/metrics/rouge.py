@@ -22,10 +22,10 @@ from functools import lru_cache
 from importlib.metadata import version
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+from benchmark.components.base import MetricBase, MetricWarning, Scores
 from benchmark.inputs.documents import Document
 from benchmark.inputs.text import SPLITTER_SIGNATURE, UnicodeTokenizer, dropped_fraction, sentence_lines
 from benchmark.metrics import rouge_native
-from benchmark.metrics.base import MetricBase, MetricWarning, Scores
 
 if TYPE_CHECKING:
     from rouge_score import rouge_scorer
@@ -72,7 +72,8 @@ class Rouge(MetricBase):
         return [
             ("metric", "rouge"),
             ("version", f"rouge-score-{version('rouge-score')}"),
-            ("impl", f"sumbench-rouge-{self.version}+{self.backend}"),
+            ("impl", f"sumbench-rouge-{self.version}"),
+            ("backend", self.implementation()),
             ("types", ",".join(ROUGE_TYPES)),
             ("tok", "ascii-default" if self.tokenizer == "default" else "unicode"),
             ("stem", "porter" if self.stemmer else "none"),
@@ -83,9 +84,10 @@ class Rouge(MetricBase):
         ]
 
     def implementation(self) -> str:
-        """What computes the scores: ``rouge-score-rs``, ``python`` or ``rouge-score``."""
+        """What computes the scores, as it runs here: ``rouge-score-rs-<version>`` (the compiled
+        path of ``backend=fast``), ``python`` (its fallback) or ``rouge-score``."""
         if self.backend == "fast":
-            return "rouge-score-rs" if rouge_native.available() else "python"
+            return rouge_native.label() if rouge_native.available() else "python"
         return self.backend
 
     def scorer(self) -> rouge_scorer.RougeScorer:
@@ -116,7 +118,7 @@ class Rouge(MetricBase):
     ) -> list[list[dict[str, Any]]]:
         """Scores of each candidate against each of its document's references."""
         implementation = self.implementation()
-        if implementation == "rouge-score-rs":
+        if implementation.startswith("rouge-score-rs"):
             scorer = rouge_native.native_scorer(ROUGE_TYPES, self.tokenizer, self.stemmer)
             targets = [_lines(ref) for doc in documents for ref in doc.references]
             pairs = zip(candidates, documents, strict=True)

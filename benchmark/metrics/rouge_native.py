@@ -28,6 +28,14 @@ def available() -> bool:
     return True
 
 
+@lru_cache(maxsize=1)
+def label() -> str:
+    """``rouge-score-rs-<version>``: the compiled path as it appears in signatures."""
+    from importlib.metadata import version
+
+    return f"rouge-score-rs-{version('rouge-score-rs')}"
+
+
 class _MemoTokenizer:
     """Our Unicode tokenizer with a bounded memo: a text shared by many pairs is tokenized once."""
 

@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, ClassVar, Literal
 
+from benchmark.components.base import MetricBase, Scores
 from benchmark.core.errors import ConfigError, ModelUnavailableError
 from benchmark.inputs.documents import Document
 from benchmark.inputs.text import SPLITTER_SIGNATURE, split_sentences
-from benchmark.metrics.base import MetricBase, Scores
 from benchmark.models import weights as models
 
 MAX_KEPT_PAIRS = 200_000
@@ -79,6 +79,8 @@ class SummaC(MetricBase):
     name: ClassVar[str] = "summac"
     version: ClassVar[str] = "1"
     headline: ClassVar[tuple[str, ...]] = ("summac_zs",)
+    needs_references: ClassVar[bool] = False
+    requires: ClassVar[tuple[str, ...]] = ("torch", "transformers")
 
     model: str = ""
     granularity: Literal["sentence"] = "sentence"

@@ -1,9 +1,12 @@
 """Content-addressed SQLite store for summaries and per-document scores.
 
-Keys are content hashes: (summarizer fingerprint, document fingerprint) -> summary and
-(metric signature hash, candidate hash, document fingerprint) -> score columns. Every batch
-is written in one transaction, so an interrupted run keeps what it finished; WAL mode and a
-busy timeout let two runs share one cache file.
+Keys are content hashes: (summarizer key, document fingerprint) -> summary and (metric key,
+candidate hash, document fingerprint) -> score columns, where a component's key is its
+fingerprint or signature with the data key its ``prepare`` returned. What a summary or a
+score cost and why (tokens, latency, finish reason; a metric's evidence) sits beside the row
+in a details table under the same key, so a cached row reports what the call that made it
+reported. Every batch is written in one transaction, so an interrupted run keeps what it
+finished; WAL mode and a busy timeout let two runs share one cache file.
 """
 
 from __future__ import annotations
@@ -13,9 +16,12 @@ import os
 import sqlite3
 import time
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
+from benchmark.components.base import Evidence, Usage
 from benchmark.core.errors import InputError
 from benchmark.core.hashing import sha256_text
 
@@ -42,7 +48,48 @@ CREATE TABLE IF NOT EXISTS signatures (
     metric TEXT PRIMARY KEY,
     signature TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS summary_details (
+    summarizer TEXT NOT NULL,
+    document TEXT NOT NULL,
+    details TEXT NOT NULL,
+    PRIMARY KEY (summarizer, document)
+);
+CREATE TABLE IF NOT EXISTS score_details (
+    metric TEXT NOT NULL,
+    candidate TEXT NOT NULL,
+    document TEXT NOT NULL,
+    details TEXT NOT NULL,
+    PRIMARY KEY (metric, candidate, document)
+);
 """
+
+
+@dataclass(frozen=True, slots=True)
+class CachedSummary:
+    """A stored summary with what making it cost."""
+
+    document: str
+    summary: str
+    seconds: float
+    timing: str = "batch-average"
+    usage: Usage | None = None
+    finish_reason: str | None = None
+
+    def details(self) -> dict[str, Any]:
+        return {
+            "timing": self.timing,
+            "usage": self.usage.to_dict() if self.usage else None,
+            "finish_reason": self.finish_reason,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CachedScore:
+    """Stored score columns of one (candidate, document) pair, with its evidence and cost."""
+
+    columns: dict[str, float]
+    evidence: Evidence | None = None
+    usage: Usage | None = None
 
 
 def default_cache_path() -> Path:
@@ -135,76 +182,123 @@ class Cache:
     def close(self) -> None:
         self._db.close()
 
-    def get_summaries(self, summarizer: str, documents: Sequence[str]) -> dict[str, tuple[str, float]]:
-        """Cached ``document fingerprint -> (summary, seconds)`` for one summarizer."""
-        found: dict[str, tuple[str, float]] = {}
+    def get_summaries(self, summarizer: str, documents: Sequence[str]) -> dict[str, CachedSummary]:
+        """Cached summaries of one summarizer, by document fingerprint."""
+        found: dict[str, CachedSummary] = {}
         for chunk in _chunks(list(documents), 500):
             marks = ",".join("?" * len(chunk))
             rows = self._db.execute(
-                f"SELECT document, summary, seconds FROM summaries "
-                f"WHERE summarizer = ? AND document IN ({marks})",
+                f"SELECT s.document, s.summary, s.seconds, d.details FROM summaries s "
+                f"LEFT JOIN summary_details d ON d.summarizer = s.summarizer AND d.document = s.document "
+                f"WHERE s.summarizer = ? AND s.document IN ({marks})",
                 [summarizer, *chunk],
             )
-            for doc, summary, seconds in rows:
+            for doc, summary, seconds, details in rows:
                 if isinstance(summary, str) and isinstance(seconds, int | float):
-                    found[doc] = (summary, float(seconds))
+                    found[doc] = _summary(doc, summary, float(seconds), _json_object(details))
                 else:
                     self.bad_rows += 1
         return found
 
-    def put_summaries(self, summarizer: str, items: Iterable[tuple[str, str, float]]) -> None:
-        """Store ``(document fingerprint, summary, seconds)`` rows in one transaction."""
+    def put_summaries(self, summarizer: str, items: Iterable[CachedSummary]) -> None:
+        """Store summaries (with their details) in one transaction."""
         now = time.time()
+        rows = list(items)
         with self._db:
             self._db.executemany(
                 "INSERT OR REPLACE INTO summaries VALUES (?, ?, ?, ?, ?)",
-                [(summarizer, doc, summary, seconds, now) for doc, summary, seconds in items],
+                [(summarizer, r.document, r.summary, r.seconds, now) for r in rows],
+            )
+            self._db.executemany(
+                "INSERT OR REPLACE INTO summary_details VALUES (?, ?, ?)",
+                [(summarizer, r.document, json.dumps(r.details())) for r in rows],
             )
 
     def get_scores(
         self, signature: str, pairs: Sequence[tuple[str, str]]
-    ) -> dict[tuple[str, str], dict[str, float]]:
-        """Cached columns for ``(candidate, document fingerprint)`` pairs under one signature."""
+    ) -> dict[tuple[str, str], CachedScore]:
+        """Cached scores for ``(candidate, document fingerprint)`` pairs under one metric key."""
         key = metric_key(signature)
-        found: dict[tuple[str, str], dict[str, float]] = {}
+        found: dict[tuple[str, str], CachedScore] = {}
         wanted = {(candidate_key(c), d): (c, d) for c, d in pairs}
         docs = sorted({d for _, d in pairs})
         for chunk in _chunks(docs, 500):
             marks = ",".join("?" * len(chunk))
             rows = self._db.execute(
-                f'SELECT candidate, document, "values" FROM scores '
-                f"WHERE metric = ? AND document IN ({marks})",
+                f'SELECT s.candidate, s.document, s."values", d.details FROM scores s '
+                f"LEFT JOIN score_details d ON d.metric = s.metric AND d.candidate = s.candidate "
+                f"AND d.document = s.document WHERE s.metric = ? AND s.document IN ({marks})",
                 [key, *chunk],
             )
-            for cand, doc, values in rows:
+            for cand, doc, values, details in rows:
                 if (cand, doc) not in wanted:
                     continue
-                try:
-                    parsed = json.loads(values)
-                except (TypeError, ValueError, RecursionError):
-                    parsed = None
+                parsed = _json_object(values)
                 if _valid_columns(parsed):
-                    found[wanted[(cand, doc)]] = parsed
+                    extra = _json_object(details) or {}
+                    usage = extra.get("usage")
+                    evidence = extra.get("evidence")
+                    found[wanted[(cand, doc)]] = CachedScore(
+                        parsed,  # type: ignore[arg-type]
+                        evidence if isinstance(evidence, dict) else None,
+                        Usage.from_dict(usage) if isinstance(usage, dict) else None,
+                    )
                 else:
                     self.bad_rows += 1
         return found
 
-    def put_scores(self, signature: str, items: Iterable[tuple[str, str, dict[str, float]]]) -> None:
-        """Store ``(candidate, document fingerprint, columns)`` rows in one transaction."""
+    def put_scores(self, signature: str, items: Iterable[tuple[str, str, CachedScore]]) -> None:
+        """Store ``(candidate, document fingerprint, score)`` rows in one transaction."""
         key = metric_key(signature)
         now = time.time()
+        rows = list(items)
+        details = [
+            (key, candidate_key(c), d, json.dumps({"evidence": s.evidence, "usage": s.usage.to_dict()
+                                                    if s.usage else None}))
+            for c, d, s in rows
+            if s.evidence is not None or s.usage is not None
+        ]
         with self._db:
             self._db.execute("INSERT OR IGNORE INTO signatures VALUES (?, ?)", (key, signature))
             self._db.executemany(
                 "INSERT OR REPLACE INTO scores VALUES (?, ?, ?, ?, ?)",
-                [(key, candidate_key(c), d, json.dumps(v), now) for c, d, v in items],
+                [(key, candidate_key(c), d, json.dumps(s.columns), now) for c, d, s in rows],
             )
+            self._db.executemany("INSERT OR REPLACE INTO score_details VALUES (?, ?, ?, ?)", details)
 
     def counts(self) -> dict[str, int]:
         """Number of cached summaries and score rows."""
         (n_sum,) = self._db.execute("SELECT COUNT(*) FROM summaries").fetchone()
         (n_sc,) = self._db.execute("SELECT COUNT(*) FROM scores").fetchone()
         return {"summaries": int(n_sum), "scores": int(n_sc)}
+
+
+def _json_object(text: object) -> dict[str, Any] | None:
+    """``text`` parsed as a JSON object, or None (absent, damaged, another type)."""
+    if not isinstance(text, str):
+        return None
+    try:
+        parsed = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return parsed if isinstance(parsed, dict) else None
+
+
+def _summary(document: str, summary: str, seconds: float, details: dict[str, Any] | None) -> CachedSummary:
+    """A cached summary row; rows written before details were kept have none."""
+    if not details:
+        return CachedSummary(document, summary, seconds)
+    usage = details.get("usage")
+    timing = details.get("timing")
+    finish = details.get("finish_reason")
+    return CachedSummary(
+        document,
+        summary,
+        seconds,
+        timing if isinstance(timing, str) else "batch-average",
+        Usage.from_dict(usage) if isinstance(usage, dict) else None,
+        finish if isinstance(finish, str) else None,
+    )
 
 
 def _chunks(items: list[str], size: int) -> Iterable[list[str]]:

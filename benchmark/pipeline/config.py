@@ -12,7 +12,8 @@ from benchmark.core.errors import ConfigError
 DEFAULT_DATASET = "news-sample.jsonl"
 REPORT_FORMATS = ("json", "csv", "md", "html", "pdf")  # pdf: headless Chromium prints the HTML
 DEFAULT_SUMMARIZERS: tuple[str, ...] = ("lead", "textrank", "transformer")
-DEFAULT_METRICS: tuple[str, ...] = ("rouge", "bertscore")
+DEFAULT_REFERENCE_METRICS: tuple[str, ...] = ("rouge", "bertscore")
+DEFAULT_REFERENCE_FREE_METRICS: tuple[str, ...] = ("faithfulness", "length")
 
 
 def bundled_dataset() -> Path:
@@ -28,7 +29,7 @@ class RunConfig:
 
     dataset: str = ""
     summarizers: tuple[str, ...] = DEFAULT_SUMMARIZERS
-    metrics: tuple[str, ...] = DEFAULT_METRICS
+    metrics: tuple[str, ...] = ()  # none given: chosen by what the reference set holds
     output: str | None = None
     plugins: tuple[str, ...] = ()
     text_field: str | None = None
@@ -48,14 +49,13 @@ class RunConfig:
     allow_failures: str | None = None
     formats: tuple[str, ...] = ("json", "csv", "md", "html")
     embed_documents: bool = False
+    partial_references: bool = False
 
     def __post_init__(self) -> None:
         if not self.dataset:
             object.__setattr__(self, "dataset", str(bundled_dataset()))
         if not self.summarizers:
             raise ConfigError("no summarizer given; use --summarizer NAME (see `sumbench list`)")
-        if not self.metrics:
-            raise ConfigError("no metric given; use --metric NAME (see `sumbench list`)")
         if self.batch_size < 1:
             raise ConfigError(f"batch_size must be at least 1, got {self.batch_size}")
         if self.workers < 1:

@@ -1,18 +1,20 @@
-"""run(config) -> Results: summarize through the cache, score through the cache, collect.
+"""run(config) -> Results: plan everything, then summarize and score through the cache.
 
-Each stage is a plain function over plain data, sharing one :class:`RunContext`.
-Summaries are written to the cache one batch at a time (one transaction each), scores go
-through :func:`benchmark.pipeline.scoring.score_pairs`, so an interrupted run resumes where it
-stopped and an identical rerun computes nothing.
+:func:`plan` does all that can fail or that decides a number before any work: plugins,
+the reference set, building every component, the modules each needs, what each reads
+(article text, references), ``prepare`` with the run's documents (data keys) and every
+fingerprint and signature (which resolves and hashes model weights). :func:`execute` then
+summarizes (:mod:`benchmark.pipeline.summarize`) and scores through
+:func:`benchmark.pipeline.scoring.score_pairs`, writing the cache one batch at a time, so an
+interrupted run resumes where it stopped and an identical rerun computes nothing.
 """
 
 from __future__ import annotations
 
 import platform
 import time
-import traceback
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path, PurePath
@@ -24,135 +26,174 @@ from benchmark.components.build import (
     System,
     build_metrics,
     build_systems,
+    check_reference_needs,
     check_text_needs,
     load_plugins,
 )
 from benchmark.core.errors import ConfigError
 from benchmark.core.hashing import stable_hash
-from benchmark.core.progress import NullProgress, Progress, listening
+from benchmark.core.progress import NullProgress, Progress
 from benchmark.inputs.documents import Document, ReferenceSet, load_reference_set
 from benchmark.pipeline.cache import Cache, default_cache_path
-from benchmark.pipeline.config import RunConfig
+from benchmark.pipeline.config import DEFAULT_REFERENCE_FREE_METRICS, DEFAULT_REFERENCE_METRICS, RunConfig
 from benchmark.pipeline.executors import make_executor
 from benchmark.pipeline.scoring import Pair, RunContext, RunStats, score_pairs
+from benchmark.pipeline.summarize import SummaryRecord, summarize_system
 from benchmark.results.metadata import CacheInfo, DatasetInfo, MetricInfo, RunMetadata, SystemInfo
-from benchmark.results.table import Results, document_records
-from benchmark.summarizers import Summarizer, SummaryFailure
+from benchmark.results.table import EvidenceRow, Results, UsageRow, document_records
 
 LIBRARIES = ("rouge-score", "bert-score", "transformers", "torch", "blingfire", "nltk", "pandas", "numpy")
 
+ScoreRow = tuple[str, str, str, float]
+SCORE_METRICS = ("rouge",)  # `sumbench score`'s default on a set with references
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """A run with everything that decides its numbers known: built, prepared, identified."""
+
+    config: RunConfig
+    reference_set: ReferenceSet
+    documents: tuple[Document, ...]
+    systems: tuple[System, ...]
+    metrics: tuple[MetricRun, ...]
+    notes: tuple[str, ...] = ()
+
 
 @dataclass
-class SummaryRecord:
-    doc_id: str
-    system: str
-    summary: str | None
-    seconds: float
-    error: str | None
-    cached: bool
+class ScoreTables:
+    """What scoring produced: score rows, evidence rows, and the evaluation's own usage."""
+
+    scores: list[ScoreRow] = field(default_factory=list)
+    evidence: list[EvidenceRow] = field(default_factory=list)
+    usage: list[UsageRow] = field(default_factory=list)
 
 
-Outcome = tuple[str | None, str | None, float]
-ScoreRow = tuple[str, str, str, float]
+def plan(config: RunConfig, reference_set: ReferenceSet | None = None) -> RunPlan:
+    """Everything before the first summary: raises ConfigError/InputError (exit 2) for what
+    would otherwise fail later, and fixes every fingerprint and signature."""
+    load_plugins(config.plugins)
+    full = reference_set or load_reference_set(
+        config.dataset, text_field=config.text_field, ref_field=config.ref_field, id_field=config.id_field
+    )
+    refset = full.head(config.limit)
+    metric_specs, notes = choose_metrics(config, refset)
+    systems = build_systems(config.summarizers, seed=config.seed)
+    metrics = build_metrics(metric_specs)
+    check_text_needs(full, systems, metrics)
+    check_reference_needs(refset, systems, metrics, allow_partial=config.partial_references)
+    if config.fail_under or config.allow_failures is not None:
+        from benchmark.stats.gate import parse_allowance, validate_thresholds
+
+        parse_allowance(config.allow_failures)
+        scales = {c: float(m.metric.display_scale(c)) for m in metrics for c in m.metric.columns()}
+        labels = [s.label for s in systems]
+        notes += [f"note: {n}" for n in validate_thresholds(config.fail_under, list(scales), scales, labels)]
+    docs = refset.documents
+    prepared_systems = tuple(system.prepared(full.documents) for system in systems)
+    prepared_metrics = tuple(run.prepared(docs) for run in metrics)
+    for system in prepared_systems:
+        _ = system.fingerprint  # resolves and hashes the model weights now, not after summaries
+    for run in prepared_metrics:
+        _ = run.signature
+    return RunPlan(config, full, docs, prepared_systems, prepared_metrics, tuple(notes))
 
 
-def _batches(items: Sequence[Document], size: int) -> list[Sequence[Document]]:
-    return [items[i : i + size] for i in range(0, len(items), size)]
+def choose_metrics(config: RunConfig, refset: ReferenceSet) -> tuple[tuple[str, ...], list[str]]:
+    """The metrics to run: the user's, or the defaults for what the set holds, with a note."""
+    if config.metrics:
+        return config.metrics, []
+    if refset.has_references:
+        return DEFAULT_REFERENCE_METRICS, []
+    chosen = DEFAULT_REFERENCE_FREE_METRICS
+    why = "has no reference summaries" if not refset.documents_with_references else (
+        f"has reference summaries for only {refset.documents_with_references} of its {len(refset)} documents"
+    )
+    return chosen, [
+        f"metrics: {', '.join(chosen)} (reference set {refset.name} {why}; "
+        f"with references the defaults are {', '.join(DEFAULT_REFERENCE_METRICS)})"
+    ]
 
 
-def summarize_batch(summarizer: Summarizer, docs: Sequence[Document]) -> list[Outcome]:
-    """Summaries of one batch as ``(summary, error, seconds)``; a failing batch is retried per document."""
-    start = time.perf_counter()
-    try:
-        outputs = list(summarizer.summarize(docs))
-        if len(outputs) != len(docs):
-            raise RuntimeError(f"returned {len(outputs)} summaries for {len(docs)} documents")
-    except Exception:
-        if len(docs) == 1:
-            return [(None, _describe_exception(), time.perf_counter() - start)]
-        return [item for doc in docs for item in summarize_batch(summarizer, [doc])]
-    each = (time.perf_counter() - start) / max(len(docs), 1)
-    results: list[Outcome] = []
-    for out in outputs:
-        if isinstance(out, SummaryFailure):
-            results.append((None, out.reason, each))
-        elif isinstance(out, str):
-            results.append((out, None, each))
-        else:
-            results.append((None, f"summarizer returned {type(out).__name__}, not str", each))
-    return results
-
-
-def _describe_exception() -> str:
-    lines = traceback.format_exc().strip().splitlines()
-    return lines[-1] if lines else "unknown error"
-
-
-def summarize_system(system: System, docs: Sequence[Document], ctx: RunContext) -> list[SummaryRecord]:
-    """All summaries of one system, from the cache where present.
-
-    Batches run on the context's executor; each finished batch is written to the cache in
-    one transaction as it arrives (unless the summarizer opts out with ``cache_summaries``).
-    """
-    fingerprint = system.fingerprint
-    use_cache = system.summarizer.cache_summaries
-    cached = ctx.cache.get_summaries(fingerprint, [d.fingerprint for d in docs]) if use_cache else {}
-    todo = [d for d in docs if d.fingerprint not in cached]
-    task = f"summarize {system.label}"
-    ctx.progress.start(task, len(docs))
-    ctx.progress.advance(task, len(docs) - len(todo))
-    computed: dict[str, Outcome] = {}
-    batches = _batches(todo, ctx.batch_size)
-    arguments = ((system.summarizer, batch) for batch in batches)
-    parallel = system.summarizer.parallel_safe
-    live = [0, 0]  # documents the component reported done in the running batch; batches finished
-
-    def advance_live(count: int) -> None:  # in-process batches run in order
-        size = len(batches[live[1]]) if live[1] < len(batches) else 0
-        step = max(0, min(count, size - live[0]))
-        live[0] += step
-        ctx.progress.advance(task, step)
-
-    with listening(advance_live):
-        for index, outcomes in ctx.executor.imap(summarize_batch, arguments, parallel=parallel):
-            batch = batches[index]
-            pairs = zip(batch, outcomes, strict=True)
-            done = [(d.fingerprint, s, t) for d, (s, _, t) in pairs if s is not None]
-            if use_cache:
-                ctx.cache.put_summaries(fingerprint, done)
-            for doc, outcome in zip(batch, outcomes, strict=True):
-                computed[doc.id] = outcome
-            ctx.progress.advance(task, max(0, len(batch) - live[0]))
-            live[0], live[1] = 0, live[1] + 1
-    ctx.progress.finish(task)
-    records = []
+def execute(run_plan: RunPlan, progress: Progress | None = None) -> Results:
+    """Summarize every document with every system, score with every metric, return Results."""
+    config = run_plan.config
+    started = datetime.now(UTC)
+    t0 = time.perf_counter()
+    progress = progress or NullProgress()
+    for note in run_plan.notes:
+        progress.note(note)
+    docs = list(run_plan.documents)
+    cache_path = (config.cache or default_cache_path()) if config.use_cache else None
+    summary_rows: list[SummaryRecord] = []
+    tables = ScoreTables()
+    executor = make_executor(config.executor, config.workers, config.ray_address, config.ray_gpus)
+    with Cache(cache_path) as cache, executor:
+        ctx = RunContext(cache, config.batch_size, progress, RunStats(), executor)
+        per_system: dict[str, list[SummaryRecord]] = {}
+        for system in run_plan.systems:
+            t = time.perf_counter()
+            per_system[system.label] = summarize_system(system, docs, ctx)
+            ctx.stats.timings[f"summarize:{system.label}"] = time.perf_counter() - t
+            summary_rows.extend(per_system[system.label])
+        for metric_run in run_plan.metrics:
+            t = time.perf_counter()
+            score_systems(metric_run, per_system, docs, ctx, tables)
+            ctx.stats.timings[f"score:{metric_run.name}"] = time.perf_counter() - t
     stats = ctx.stats
-    for doc in docs:
-        if doc.fingerprint in cached:
-            summary, seconds = cached[doc.fingerprint]
-            records.append(SummaryRecord(doc.id, system.label, summary, seconds, None, True))
-            stats.summaries_cached += 1
-        else:
-            summary_or_none, error, seconds = computed[doc.id]
-            records.append(SummaryRecord(doc.id, system.label, summary_or_none, seconds, error, False))
-            stats.summaries_computed += 1
-            stats.summaries_failed += error is not None
-    return records
+    if cache.bad_rows:
+        stats.warn(f"{cache.bad_rows} unreadable cache row(s) were recomputed")
+    stats.timings["total"] = time.perf_counter() - t0
+    for message in stats.warnings:
+        ctx.progress.note(f"warning: {message}")
+    refset = run_plan.reference_set.head(config.limit)
+    metadata = run_metadata(run_plan, refset, summary_rows, stats, started, cache_path)
+    return Results.from_rows(
+        summary_rows,
+        tables.scores,
+        metadata,
+        document_records(docs),
+        documents_ref(config, refset),
+        config.embed_documents,
+        evidence=tables.evidence,
+        usage=tables.usage,
+    )
+
+
+def run(
+    config: RunConfig, progress: Progress | None = None, reference_set: ReferenceSet | None = None
+) -> Results:
+    """Plan the run, then execute it (see :func:`plan` and :func:`execute`)."""
+    return execute(plan(config, reference_set), progress)
 
 
 def score_systems(
-    run: MetricRun, per_system: dict[str, list[SummaryRecord]], docs: Sequence[Document], ctx: RunContext
-) -> list[ScoreRow]:
-    """Per-document scores ``(doc_id, system, column, value)`` of every system under one metric."""
+    run: MetricRun,
+    per_system: dict[str, list[SummaryRecord]],
+    docs: Sequence[Document],
+    ctx: RunContext,
+    tables: ScoreTables,
+) -> None:
+    """Per-document scores, evidence and usage of every system under one metric.
+
+    A metric that reads references skips the documents that have none (a set where only some
+    do, run with ``partial_references``): their values are missing, and gates count them so."""
     by_id = {d.id: d for d in docs}
-    records = [r for rows in per_system.values() for r in rows if r.summary is not None]
-    pairs = [Pair(r.system, r.summary or "", by_id[r.doc_id]) for r in records]
-    values = score_pairs(run, pairs, ctx)
-    return [
-        (record.doc_id, record.system, column, value)
-        for record, columns in zip(records, values, strict=True)
-        for column, value in columns.items()
+    needs_refs = run.metric.needs_references
+    records = [
+        r for rows in per_system.values() for r in rows
+        if r.summary is not None and (by_id[r.doc_id].references or not needs_refs)
     ]
+    pairs = [Pair(r.system, r.summary or "", by_id[r.doc_id]) for r in records]
+    for record, result in zip(records, score_pairs(run, pairs, ctx), strict=True):
+        tables.scores.extend((record.doc_id, record.system, column, value)
+                             for column, value in result.columns.items())
+        if result.evidence is not None:
+            tables.evidence.append(EvidenceRow(record.doc_id, record.system, run.name, result.evidence))
+        if result.usage is not None:
+            tables.usage.append(
+                UsageRow.of(record.doc_id, record.system, run.name, result.usage, result.cached)
+            )
 
 
 def documents_ref(config: RunConfig, refset: ReferenceSet) -> dict[str, Any]:
@@ -185,58 +226,6 @@ def make_run_id(config: RunConfig, started: datetime) -> str:
     return f"{started:%Y%m%d-%H%M%S}-{stable_hash(config.to_dict(), 6)}"
 
 
-def run(
-    config: RunConfig, progress: Progress | None = None, reference_set: ReferenceSet | None = None
-) -> Results:
-    """Summarize every document with every system, score with every metric, return Results."""
-    started = datetime.now(UTC)
-    t0 = time.perf_counter()
-    load_plugins(config.plugins)
-    full = reference_set or load_reference_set(
-        config.dataset, text_field=config.text_field, ref_field=config.ref_field, id_field=config.id_field
-    )
-    systems = build_systems(config.summarizers, seed=config.seed)
-    metrics = build_metrics(config.metrics)
-    if config.fail_under or config.allow_failures is not None:
-        from benchmark.stats.gate import parse_allowance, validate_thresholds
-
-        parse_allowance(config.allow_failures)
-        scales = {c: float(m.metric.display_scale(c)) for m in metrics for c in m.metric.columns()}
-        labels = [s.label for s in systems]
-        for note in validate_thresholds(config.fail_under, list(scales), scales, labels):
-            (progress or NullProgress()).note(f"note: {note}")
-    check_text_needs(full, systems, metrics)
-    for system in systems:
-        system.summarizer.prepare(full.documents)
-    refset = full.head(config.limit)
-    docs = list(refset.documents)
-    cache_path = (config.cache or default_cache_path()) if config.use_cache else None
-    summary_rows: list[SummaryRecord] = []
-    score_rows: list[ScoreRow] = []
-    executor = make_executor(config.executor, config.workers, config.ray_address, config.ray_gpus)
-    with Cache(cache_path) as cache, executor:
-        ctx = RunContext(cache, config.batch_size, progress or NullProgress(), RunStats(), executor)
-        per_system: dict[str, list[SummaryRecord]] = {}
-        for system in systems:
-            t = time.perf_counter()
-            per_system[system.label] = summarize_system(system, docs, ctx)
-            ctx.stats.timings[f"summarize:{system.label}"] = time.perf_counter() - t
-            summary_rows.extend(per_system[system.label])
-        for metric_run in metrics:
-            t = time.perf_counter()
-            score_rows.extend(score_systems(metric_run, per_system, docs, ctx))
-            ctx.stats.timings[f"score:{metric_run.name}"] = time.perf_counter() - t
-    stats = ctx.stats
-    if cache.bad_rows:
-        stats.warn(f"{cache.bad_rows} unreadable cache row(s) were recomputed")
-    stats.timings["total"] = time.perf_counter() - t0
-    for message in stats.warnings:
-        ctx.progress.note(f"warning: {message}")
-    metadata = run_metadata(config, refset, systems, metrics, summary_rows, stats, started, cache_path)
-    return Results.from_rows(summary_rows, score_rows, metadata, document_records(docs),
-                             documents_ref(config, refset), config.embed_documents)
-
-
 def system_info(system: System, rows: Sequence[SummaryRecord]) -> SystemInfo:
     """What results.json records of one system."""
     cls = type(system.summarizer)
@@ -262,22 +251,21 @@ def metric_info(run: MetricRun) -> MetricInfo:
         signature=run.signature,
         columns=columns,
         scales={c: float(metric.display_scale(c)) for c in columns},
-        headline=tuple(metric.headline),
+        headline=tuple(metric.headline_columns()),
         higher_is_better=metric.higher_is_better,
     )
 
 
 def run_metadata(
-    config: RunConfig,
+    run_plan: RunPlan,
     refset: ReferenceSet,
-    systems: list[System],
-    metrics: list[MetricRun],
     summary_rows: list[SummaryRecord],
     stats: RunStats,
     started: datetime,
     cache_path: Any,
 ) -> RunMetadata:
     """The typed metadata of a finished run."""
+    config, systems, metrics = run_plan.config, run_plan.systems, run_plan.metrics
     return RunMetadata(
         sumbench_version=__version__,
         run_id=make_run_id(config, started),
@@ -307,7 +295,7 @@ def score(
     reference_set: str,
     predictions: Sequence[str],
     *,
-    metrics: Sequence[str] = ("rouge",),
+    metrics: Sequence[str] = (),
     progress: Progress | None = None,
     **options: Any,
 ) -> Results:
@@ -316,7 +304,8 @@ def score(
     Each file is one system named after the file (its stem; the whole path when two files
     share a stem), or one system per value of its system field (see
     :mod:`benchmark.summarizers.predictions`). ``options`` are further :class:`RunConfig`
-    fields (``cache``, ``use_cache``, ``text_field``, ``plugins``, ...).
+    fields (``cache``, ``use_cache``, ``text_field``, ``plugins``, ...). With no ``metrics``:
+    ``rouge`` when the set has references, the reference-free defaults when it has none.
     """
     if not predictions:
         raise ConfigError("no prediction file given; pass one or more files after the reference set")
@@ -326,4 +315,11 @@ def score(
         for path, stem in zip(predictions, stems, strict=True)
     )
     config = RunConfig(dataset=str(reference_set), summarizers=specs, metrics=tuple(metrics), **options)
+    if not config.metrics:
+        loaded = load_reference_set(
+            config.dataset, text_field=config.text_field, ref_field=config.ref_field, id_field=config.id_field
+        )
+        if loaded.head(config.limit).has_references:
+            config = replace(config, metrics=SCORE_METRICS)
+        return run(config, progress, loaded)
     return run(config, progress)

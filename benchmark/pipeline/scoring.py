@@ -7,7 +7,11 @@ batch in one call, so what a metric derives from a document (tokenized or embedd
 references) is reused across groups, also in a worker process. Each finished batch is
 written to the cache in one transaction as it arrives, so an interrupted run resumes and
 an identical rerun computes nothing. A row with a NaN (a pair the metric could not score, such
-as a failed LLM judgement) is not cached, so the next run tries it again.
+as a failed LLM judgement) is not cached, so the next run tries it again. A metric's evidence
+and the cost of its model calls travel with its columns, into the cache and out of it.
+
+Cache keys use the metric's full signature (:attr:`MetricRun.signature`), which holds the data
+key its ``prepare`` returned: prepare runs before anything is read from the cache.
 """
 
 from __future__ import annotations
@@ -16,15 +20,26 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+from benchmark.components.base import Metric, Scored, Usage, check_columns
 from benchmark.components.build import MetricRun
 from benchmark.core.progress import NullProgress, Progress, listening
 from benchmark.inputs.documents import Document
-from benchmark.metrics.base import Metric, Scores, check_columns
-from benchmark.pipeline.cache import Cache
+from benchmark.pipeline.cache import Cache, CachedScore
 from benchmark.pipeline.executors import Executor, make_executor
 
 Columns = dict[str, float]
+
+
+@dataclass(frozen=True, slots=True)
+class PairScore:
+    """One pair's columns under one metric, its evidence and cost, and whether it was cached."""
+
+    columns: Columns
+    evidence: dict[str, Any] | None = None
+    usage: Usage | None = None
+    cached: bool = False
 
 
 @dataclass
@@ -66,17 +81,23 @@ class Pair:
 
 def score_batch(
     metric: Metric, name: str, candidates: list[str], documents: list[Document]
-) -> tuple[Scores, list[str]]:
-    """One metric call: validated float columns and the warnings it raised (runs in workers)."""
+) -> tuple[Scored, list[str]]:
+    """One metric call: validated float columns, evidence and usage per candidate, and the
+    warnings it raised (runs in workers)."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        scores = metric.score(candidates=candidates, documents=documents)
-    columns = check_columns(scores, len(candidates), name)
+        answer = metric.score(candidates=candidates, documents=documents)
+    scored = answer if isinstance(answer, Scored) else Scored(answer)
+    n = len(candidates)
+    columns = check_columns(scored.columns, n, name)
+    for what, items in (("evidence", scored.evidence), ("usage", scored.usage)):
+        if items and len(items) != n:
+            raise ValueError(f"metric {name!r} returned {len(items)} {what} items, expected {n}")
     values = {col: [float(v) for v in vals] for col, vals in columns.items()}
-    return values, [str(w.message) for w in caught]
+    return Scored(values, list(scored.evidence), list(scored.usage)), [str(w.message) for w in caught]
 
 
-def score_pairs(run: MetricRun, pairs: Sequence[Pair], ctx: RunContext) -> list[Columns]:
+def score_pairs(run: MetricRun, pairs: Sequence[Pair], ctx: RunContext) -> list[PairScore]:
     """Every pair's columns under one metric, in the order of ``pairs``.
 
     Cached pairs are read back; the rest are computed in document batches of the
@@ -90,7 +111,7 @@ def score_pairs(run: MetricRun, pairs: Sequence[Pair], ctx: RunContext) -> list[
     unreadable = ctx.cache.bad_rows
     cached = ctx.cache.get_scores(signature, keys)
     expected = set(metric.columns())
-    incomplete = [key for key, values in cached.items() if not expected <= set(values)]
+    incomplete = [key for key, hit in cached.items() if not expected <= set(hit.columns)]
     for key in incomplete:
         del cached[key]
     if incomplete or ctx.cache.bad_rows > unreadable:
@@ -107,10 +128,9 @@ def score_pairs(run: MetricRun, pairs: Sequence[Pair], ctx: RunContext) -> list[
     for pair, key in zip(pairs, keys, strict=True):
         if key not in cached:
             todo.setdefault(key, []).append(pair)
-    fresh: dict[tuple[str, str], Columns] = {}
+    fresh: dict[tuple[str, str], PairScore] = {}
     if todo:
-        metric.prepare(documents)
-        size = getattr(metric, "batch_documents", None) or ctx.batch_size
+        size = metric.batch_documents or ctx.batch_size
         by_batch: dict[int, list[Pair]] = {}
         for same in todo.values():
             by_batch.setdefault(position[same[0].document.id] // size, []).append(same[0])
@@ -132,7 +152,7 @@ def score_pairs(run: MetricRun, pairs: Sequence[Pair], ctx: RunContext) -> list[
                 live[0] = min(len(tasks[live[1]]), live[0] + count)
 
         with listening(advance_live):
-            for index, (columns, caught) in results:
+            for index, (scored, caught) in results:
                 batch = tasks[index]
                 owners = (todo[(p.candidate, p.document.fingerprint)] for p in batch)
                 labels = ", ".join(dict.fromkeys(t.group for same in owners for t in same))
@@ -141,18 +161,21 @@ def score_pairs(run: MetricRun, pairs: Sequence[Pair], ctx: RunContext) -> list[
                 items = []
                 for i, pair in enumerate(batch):
                     key = (pair.candidate, pair.document.fingerprint)
-                    fresh[key] = {col: vals[i] for col, vals in columns.items()}
-                    if not any(math.isnan(v) for v in fresh[key].values()):
-                        items.append((*key, fresh[key]))
+                    evidence = scored.evidence[i] if scored.evidence else None
+                    usage = scored.usage[i] if scored.usage else None
+                    columns = {col: vals[i] for col, vals in scored.columns.items()}
+                    fresh[key] = PairScore(columns, evidence, usage)
+                    if not any(math.isnan(v) for v in columns.values()):
+                        items.append((*key, CachedScore(columns, evidence, usage)))
                 advance(batch[live[0] :])  # what the metric did not report as it went
                 live[0], live[1] = 0, live[1] + 1
                 ctx.cache.put_scores(signature, items)
-    out: list[Columns] = []
+    out: list[PairScore] = []
     for key in keys:
         hit = cached.get(key)
         ctx.stats.scores_cached += hit is not None
         ctx.stats.scores_computed += hit is None
-        out.append(hit if hit is not None else fresh[key])
+        out.append(PairScore(hit.columns, hit.evidence, hit.usage, True) if hit is not None else fresh[key])
     for group in groups:
         ctx.progress.finish(f"{name} {group}")
     return out

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from benchmark.core.errors import InputError
-from benchmark.results.metadata import MetricInfo, RunMetadata, SystemInfo
+from benchmark.results.metadata import MetricInfo, RunMetadata, SystemInfo, numbers_signature
 from benchmark.results.table import Results
 
 
@@ -40,7 +40,10 @@ def merge_results(runs: Sequence[Results], labels: Sequence[str] | None = None) 
             )
         for metric in meta.metrics:
             known = metrics.get(metric.name)
-            if known is not None and known.signature != metric.signature:
+            differs = known is not None and numbers_signature(known.signature) != numbers_signature(
+                metric.signature
+            )
+            if known is not None and differs:
                 raise InputError(
                     f"{label}: metric {metric.name} was computed differently "
                     f"({metric.signature} vs {known.signature}); its scores cannot be merged"

@@ -2,8 +2,8 @@
 
 Vocabulary: a *metric* is a component (``rouge``); a *column* is one score it writes
 (``rouge1_f``). :class:`RunMetadata` serialises to the ``metadata`` object of
-``results.json`` (schema version 1, see docs/results-schema.md) and reads back files
-written by every earlier version 1 writer: missing keys take their defaults.
+``results.json`` (see docs/results-schema.md) and reads back files written by every
+earlier writer: missing keys take their defaults.
 """
 
 from __future__ import annotations
@@ -13,6 +13,22 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 DEFAULT_SCALE = 100.0
+
+
+def numbers_signature(signature: str) -> str:
+    """The part of a signature that decides the numbers: without ``backend:`` (which
+    implementation computed them; each is tested to give the same numbers) and without the
+    ``+backend`` suffix older signatures carried in ``impl:``. Runs compare and merge when
+    these agree."""
+    fields = []
+    for field_text in signature.split("|"):
+        key, _, value = field_text.partition(":")
+        if key == "backend":
+            continue
+        if key == "impl" and "+" in value:
+            field_text = f"{key}:{value.split('+', 1)[0]}"
+        fields.append(field_text)
+    return "|".join(fields)
 
 
 @dataclass(frozen=True, slots=True)

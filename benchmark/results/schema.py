@@ -115,7 +115,30 @@ SUMMARY: Spec = {
     "system": (_str, True),
     "summary": (_opt(_str), False),
     "seconds": (_opt(_num), False),
+    "timing": (_opt(_str), False),
     "error": (_opt(_str), False),
+    "cached": (_opt(_bool), False),
+    "prompt_tokens": (_opt(_int), False),
+    "completion_tokens": (_opt(_int), False),
+    "latency": (_opt(_num), False),
+    "retries": (_opt(_int), False),
+    "tokens_counted": (_opt(_bool), False),
+    "finish_reason": (_opt(_str), False),
+}
+EVIDENCE: Spec = {
+    "doc_id": (_str, True),
+    "system": (_str, True),
+    "metric": (_str, True),
+    "evidence": (_obj, True),
+}
+USAGE: Spec = {
+    "doc_id": (_str, True),
+    "system": (_str, True),
+    "metric": (_str, True),
+    "prompt_tokens": (_opt(_int), False),
+    "completion_tokens": (_opt(_int), False),
+    "latency": (_opt(_num), False),
+    "requests": (_opt(_int), False),
     "cached": (_opt(_bool), False),
 }
 SCORE: Spec = {
@@ -216,6 +239,8 @@ def check_results_payload(payload: Any, file: object) -> None:
                 f"metric {key[2]!r})"
             )
         seen.setdefault(key, i)
+    problems.rows(payload.get("evidence", []), "evidence", EVIDENCE)
+    problems.rows(payload.get("eval_usage", []), "eval_usage", USAGE)
     if isinstance(payload.get("documents"), list):
         problems.rows(payload["documents"], "documents", DOCUMENT)
     if problems.items:

@@ -1,17 +1,21 @@
 """Results: long-form tables plus metadata, saved as a versioned JSON and CSV.
 
-``results.json`` schema (version 1; see docs/results-schema.md)::
+``results.json`` schema (version 2; see docs/results-schema.md)::
 
-    {"schema": "sumbench-results", "schema_version": 1,
-     "metadata": {...}, "summaries": [{doc_id, system, summary, seconds, error, cached}],
+    {"schema": "sumbench-results", "schema_version": 2,
+     "metadata": {...},
+     "summaries": [{doc_id, system, summary, seconds, timing, error, cached, prompt_tokens,
+                    completion_tokens, latency, retries, tokens_counted, finish_reason}],
      "scores": [{doc_id, system, metric, value}],   # metric: the score column, e.g. rouge1_f
+     "evidence": [{doc_id, system, metric, evidence}],   # metric: the component, e.g. faithfulness
+     "eval_usage": [{doc_id, system, metric, prompt_tokens, completion_tokens, latency,
+                     requests, cached}],   # what the evaluation's own model calls cost
      "documents": [{id, title, text, references}],   # only with --embed-documents
      "documents_ref": {source, fingerprint, documents, text_field, ref_field, id_field, limit}}
 
-``documents`` (the articles and references, for the report's drill-down) and
-``documents_ref`` (where to read them again) were added within version 1: files without
-them still load. By default a run stores its documents by reference only, so large runs
-stay small; :func:`resolve_documents` reads them back for a report, checking the fingerprint.
+Version 1 files (no usage columns, evidence or eval_usage) still load, with those empty. By
+default a run stores its documents by reference only, so large runs stay small;
+:func:`resolve_documents` reads them back for a report, checking the fingerprint.
 """
 
 from __future__ import annotations
@@ -27,15 +31,53 @@ from typing import Any
 
 import pandas as pd
 
+from benchmark.components.base import Usage
 from benchmark.core.atomic import atomic_write_text
 from benchmark.core.errors import InputError
 from benchmark.results.metadata import RunMetadata
 
 SCHEMA_NAME = "sumbench-results"
-SCHEMA_VERSION = 1
-SUMMARY_COLUMNS = ["doc_id", "system", "summary", "seconds", "error", "cached"]
+SCHEMA_VERSION = 2
+READABLE_VERSIONS = (1, 2)
+SUMMARY_COLUMNS = [
+    "doc_id", "system", "summary", "seconds", "timing", "error", "cached", "prompt_tokens",
+    "completion_tokens", "latency", "retries", "tokens_counted", "finish_reason",
+]
 SCORE_COLUMNS = ["doc_id", "system", "column", "value"]
 JSON_SCORE_COLUMNS = ["doc_id", "system", "metric", "value"]  # version 1 key names
+EVIDENCE_COLUMNS = ["doc_id", "system", "metric", "evidence"]
+USAGE_COLUMNS = [
+    "doc_id", "system", "metric", "prompt_tokens", "completion_tokens", "latency", "requests", "cached",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceRow:
+    """Why one summary got its scores under one metric (a JSON-ready object)."""
+
+    doc_id: str
+    system: str
+    metric: str
+    evidence: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class UsageRow:
+    """What scoring one summary with one metric cost in model calls."""
+
+    doc_id: str
+    system: str
+    metric: str
+    prompt_tokens: int | None
+    completion_tokens: int | None
+    latency: float | None
+    requests: int
+    cached: bool
+
+    @classmethod
+    def of(cls, doc_id: str, system: str, metric: str, usage: Usage, cached: bool) -> UsageRow:
+        return cls(doc_id, system, metric, usage.prompt_tokens, usage.completion_tokens, usage.latency,
+                   usage.requests, cached)
 
 
 @dataclass
@@ -52,6 +94,8 @@ class Results:
     documents: list[dict[str, Any]] = field(default_factory=list)
     documents_ref: dict[str, Any] | None = None
     embed_documents: bool = True
+    evidence: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=EVIDENCE_COLUMNS))
+    eval_usage: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=USAGE_COLUMNS))
     _wide: dict[str, pd.DataFrame] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
@@ -63,6 +107,9 @@ class Results:
         documents: list[dict[str, Any]],
         documents_ref: dict[str, Any] | None = None,
         embed_documents: bool = True,
+        *,
+        evidence: Sequence[EvidenceRow] = (),
+        usage: Sequence[UsageRow] = (),
     ) -> Results:
         """Results from summary records (dataclasses) and ``(doc_id, system, column, value)`` rows.
 
@@ -71,7 +118,10 @@ class Results:
         """
         frame = pd.DataFrame([dataclasses.asdict(r) for r in summaries], columns=SUMMARY_COLUMNS)
         scores_frame = pd.DataFrame(list(scores), columns=SCORE_COLUMNS)
-        return cls(frame, scores_frame, metadata, documents, documents_ref, embed_documents)
+        evidence_frame = pd.DataFrame([dataclasses.asdict(r) for r in evidence], columns=EVIDENCE_COLUMNS)
+        usage_frame = pd.DataFrame([dataclasses.asdict(r) for r in usage], columns=USAGE_COLUMNS)
+        return cls(frame, scores_frame, metadata, documents, documents_ref, embed_documents,
+                   evidence_frame, usage_frame)
 
     @property
     def systems(self) -> list[str]:
@@ -145,6 +195,8 @@ class Results:
             "metadata": self.metadata.to_dict(),
             "summaries": _records(self.summaries, SUMMARY_COLUMNS),
             "scores": _records(self.scores.rename(columns={"column": "metric"}), JSON_SCORE_COLUMNS),
+            "evidence": _records(self.evidence, EVIDENCE_COLUMNS),
+            "eval_usage": _records(self.eval_usage, USAGE_COLUMNS),
             "documents": self.documents if self.embed_documents else [],
         }
         if self.documents_ref:
@@ -194,9 +246,10 @@ def load_results(path: str | Path) -> Results:
     if not isinstance(payload, dict) or payload.get("schema") != SCHEMA_NAME:
         raise InputError(f"{file}: not a sumbench results file (missing schema {SCHEMA_NAME!r})")
     version = payload.get("schema_version")
-    if version != SCHEMA_VERSION:
+    if version not in READABLE_VERSIONS or isinstance(version, bool):
         raise InputError(
-            f"{file}: results schema version {version} is not supported (expected {SCHEMA_VERSION})"
+            f"{file}: results schema version {version} is not supported "
+            f"(this sumbench reads {', '.join(map(str, READABLE_VERSIONS))})"
         )
     from benchmark.results.schema import check_results_payload
 
@@ -205,11 +258,14 @@ def load_results(path: str | Path) -> Results:
     scores = pd.DataFrame(payload.get("scores", []), columns=JSON_SCORE_COLUMNS)
     scores = scores.rename(columns={"metric": "column"})
     scores["value"] = scores["value"].astype(float)
+    evidence = pd.DataFrame(payload.get("evidence", []), columns=EVIDENCE_COLUMNS)
+    eval_usage = pd.DataFrame(payload.get("eval_usage", []), columns=USAGE_COLUMNS)
     metadata = RunMetadata.from_dict(payload.get("metadata", {}))
     documents = [d for d in payload.get("documents", []) if isinstance(d, dict) and "id" in d]
     ref = payload.get("documents_ref")
     return Results(summaries=summaries, scores=scores, metadata=metadata, documents=documents,
-                   documents_ref=ref if isinstance(ref, dict) else None, embed_documents=bool(documents))
+                   documents_ref=ref if isinstance(ref, dict) else None, embed_documents=bool(documents),
+                   evidence=evidence, eval_usage=eval_usage)
 
 
 def resolve_documents(results: Results) -> tuple[list[dict[str, Any]], str | None]:

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from benchmark.core.errors import InputError
+from benchmark.results.metadata import numbers_signature
 from benchmark.results.table import Results
 from benchmark.stats.analysis import interval_dict, json_number, options_for
 from benchmark.stats.resampling import PairedTest, StatsOptions, holm, paired_test
@@ -132,7 +133,7 @@ def check_compatible(base: Results, new: Results, allow_signature_mismatch: bool
         )
     sig_base, sig_new = _signatures(base), _signatures(new)
     for name in sorted(set(sig_base) & set(sig_new)):
-        if sig_base[name] != sig_new[name]:
+        if numbers_signature(sig_base[name]) != numbers_signature(sig_new[name]):
             message = f"metric {name!r} signature differs:\n  base: {sig_base[name]}\n  new:  {sig_new[name]}"
             if not allow_signature_mismatch:
                 raise InputError(

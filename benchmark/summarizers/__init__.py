@@ -1,7 +1,14 @@
-"""Summarizers: the protocol and the base class (the registry lives in ``benchmark.components.build``)."""
+"""Summarizers, one per module; the contract they share is :mod:`benchmark.components.base`."""
 
 from __future__ import annotations
 
-from benchmark.summarizers.base import Summarizer, SummarizerBase, SummaryFailure, SummaryOutput
+from benchmark.components.base import (
+    Summarizer,
+    SummarizerBase,
+    Summary,
+    SummaryFailure,
+    SummaryOutput,
+    Usage,
+)
 
-__all__ = ["Summarizer", "SummarizerBase", "SummaryFailure", "SummaryOutput"]
+__all__ = ["Summarizer", "SummarizerBase", "Summary", "SummaryFailure", "SummaryOutput", "Usage"]

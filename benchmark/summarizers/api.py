@@ -21,6 +21,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from benchmark.components.base import SummarizerBase, SummaryFailure, SummaryOutput
 from benchmark.inputs.documents import Document
 from benchmark.models.llm_client import (
     ChatError,
@@ -30,7 +31,6 @@ from benchmark.models.llm_client import (
     complete_all,
     normalise_base_url,
 )
-from benchmark.summarizers.base import SummarizerBase, SummaryFailure, SummaryOutput
 from benchmark.summarizers.chunking import truncate_text
 from benchmark.summarizers.transformer import DEFAULT_PROMPT, clean_generation, render_prompt
 
@@ -54,6 +54,8 @@ class API(SummarizerBase):
 
     name: ClassVar[str] = "api"
     version: ClassVar[str] = "1"
+    requires: ClassVar[tuple[str, ...]] = ("openai",)
+    extra: ClassVar[str] = "api"
 
     base_url: str | None = None
     model: str | None = None

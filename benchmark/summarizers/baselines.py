@@ -24,10 +24,10 @@ from typing import Any, ClassVar, Literal
 
 from rouge_score import scoring, tokenizers
 
+from benchmark.components.base import SummarizerBase
 from benchmark.core.hashing import sha256_text
 from benchmark.inputs.documents import Document
 from benchmark.inputs.text import SPLITTER_SIGNATURE, UnicodeTokenizer, sentence_lines, split_sentences
-from benchmark.summarizers.base import SummarizerBase
 from benchmark.summarizers.selection import Extractive
 
 NGram = tuple[str, ...]
@@ -84,6 +84,7 @@ class Oracle(SummarizerBase):
 
     name: ClassVar[str] = "oracle"
     version: ClassVar[str] = "1"
+    needs_references: ClassVar[bool] = True
     parallel_safe: ClassVar[bool] = True
 
     k: int | None = 3

@@ -39,9 +39,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+from benchmark.components.base import SummarizerBase, SummaryFailure, SummaryOutput
 from benchmark.core.hashing import file_hash
 from benchmark.inputs.documents import Document
-from benchmark.summarizers.base import SummarizerBase, SummaryFailure, SummaryOutput
 
 STDERR_TAIL = 400
 REAP_TIMEOUT = 5.0

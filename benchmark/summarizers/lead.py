@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from benchmark.components.base import SummarizerBase
 from benchmark.inputs.documents import Document
 from benchmark.inputs.text import SPLITTER_SIGNATURE, split_sentences
-from benchmark.summarizers.base import SummarizerBase
 
 
 @dataclass(frozen=True)

@@ -39,11 +39,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, ClassVar
 
+from benchmark.components.base import SummarizerBase, SummaryFailure, SummaryOutput
 from benchmark.components.specs import ComponentSpec, build_component
 from benchmark.core.errors import ConfigError, InputError
 from benchmark.core.hashing import stable_hash
 from benchmark.inputs.documents import ID_FIELDS, Document, iter_records
-from benchmark.summarizers.base import SummarizerBase, SummaryFailure, SummaryOutput
 
 SUMMARY_FIELDS = ("summary", "prediction", "output", "system_output", "hypothesis", "generated")
 SYSTEM_FIELD = "system"

@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from benchmark.components.base import SummarizerBase
 from benchmark.inputs.documents import Document
 from benchmark.inputs.text import SPLITTER_SIGNATURE, WORD_PATTERN, count_words, split_sentences
-from benchmark.summarizers.base import SummarizerBase
 
 
 def truncate_words(text: str, limit: int) -> str:

@@ -27,6 +27,7 @@ from functools import cached_property
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, ClassVar, Literal
 
+from benchmark.components.base import SummarizerBase, SummaryFailure, SummaryOutput
 from benchmark.core.errors import ConfigError, ModelUnavailableError
 from benchmark.inputs.documents import Document
 from benchmark.inputs.text import split_sentences
@@ -39,7 +40,6 @@ from benchmark.models.generators import (
     load_generator,
 )
 from benchmark.models.weights import SMOLLM2, ResolvedModel, resolve_model
-from benchmark.summarizers.base import SummarizerBase, SummaryFailure, SummaryOutput
 from benchmark.summarizers.chunking import chunk_text, truncate_text
 
 DEFAULT_PROMPT = (

@@ -38,7 +38,7 @@ def test_run_on_cnndm_needs_no_field_flags(cnndm_path: Path, tmp_path: Path) -> 
     for name in ("results.json", "scores.csv", "report.md"):
         assert (out / name).is_file()
     results = json.loads((out / "results.json").read_text())
-    assert results["schema_version"] == 1
+    assert results["schema_version"] == 2
     assert results["metadata"]["dataset"]["documents"] == 193
     means = {m: [] for m in ("rouge1_f", "rouge2_f", "rougeLsum_f")}
     for row in results["scores"]:
@@ -250,8 +250,13 @@ def test_unknown_summarizer_suggests_a_name(tiny_set: Path) -> None:
 
 
 def test_run_help_states_the_defaults() -> None:
-    from benchmark.pipeline.config import DEFAULT_METRICS, DEFAULT_SUMMARIZERS
+    from benchmark.pipeline.config import (
+        DEFAULT_REFERENCE_FREE_METRICS,
+        DEFAULT_REFERENCE_METRICS,
+        DEFAULT_SUMMARIZERS,
+    )
 
     text = " ".join(run_cli("run", "--help", env={"COLUMNS": "300"}).stdout.split())
     assert "Default: " + ", ".join(DEFAULT_SUMMARIZERS) + "." in text
-    assert "Default: " + ", ".join(DEFAULT_METRICS) + "." in text
+    assert f"Default: {', '.join(DEFAULT_REFERENCE_METRICS)} with references" in text
+    assert f"{', '.join(DEFAULT_REFERENCE_FREE_METRICS)} without" in text

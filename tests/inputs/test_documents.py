@@ -70,7 +70,7 @@ def test_every_problem_named_with_file_and_line(tmp_path: Path) -> None:
         json.dumps({"id": "c", "references": ["R."]}),
         json.dumps({"id": "a", "text": "Again.", "references": ["R."]}),
         json.dumps({"id": "d", "text": "  ", "references": ["R."]}),
-        json.dumps({"id": "e", "text": "No refs.", "references": []}),
+        json.dumps({"id": "e", "references": []}),
     ]
     path.write_bytes(("\n".join(lines) + "\n").encode() + b'{"id": "f", "text": "\xff"}\n')
     with pytest.raises(InputError) as info:
@@ -80,7 +80,7 @@ def test_every_problem_named_with_file_and_line(tmp_path: Path) -> None:
     assert any(p.startswith(f"{path}:3: missing text") for p in problems)
     assert any(p.startswith(f"{path}:4: duplicate id 'a'") and f"{path}:1" in p for p in problems)
     assert any(p.startswith(f"{path}:5: empty text") for p in problems)
-    assert any(p.startswith(f"{path}:6: no reference summary") for p in problems)
+    assert any(p.startswith(f"{path}:6: neither article text nor a reference summary") for p in problems)
     assert any(p.startswith(f"{path}:7: undecodable bytes") for p in problems)
     assert len(problems) == 6
 

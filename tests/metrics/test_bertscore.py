@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from realdata import summeval_multi_ref, system_pairs
 
+from benchmark.components.base import MetricWarning
 from benchmark.core.errors import ConfigError
 from benchmark.inputs.documents import Document
-from benchmark.metrics.base import MetricWarning
 from benchmark.metrics.bertscore import DEFAULT_LAYER, BERTScore
 from benchmark.metrics.bertscore_rescale import BASELINE_DIR
 from benchmark.models.weights import DEFAULT_ENCODER as DEFAULT_MODEL

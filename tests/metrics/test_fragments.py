@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from benchmark.components.base import MetricWarning
 from benchmark.inputs.documents import Document
-from benchmark.metrics.base import MetricWarning
 from benchmark.metrics.fragments import Fragments, fragments, novel_ratio, tokens
 from benchmark.summarizers.lead import Lead
 

@@ -118,7 +118,8 @@ def test_signature_names_prompts_by_hash_and_leaves_out_transport(server: Script
     assert a.metric.signature().startswith("metric:judge|impl:sumbench-judge-1|aspects:consistency|server:")
     assert "|prompts:" in a.metric.signature() and a.metric.signature() != c.metric.signature()
     assert c.metric.columns() == ("judge_consistency", "judge_relevance", "judge_failed")
-    assert c.metric.headline == ("judge_consistency", "judge_relevance")
+    assert c.metric.headline_columns() == ("judge_consistency", "judge_relevance")
+    assert a.metric.requirements() == ("openai",)
 
 
 @pytest.fixture(scope="module")

@@ -83,7 +83,8 @@ def test_stemming_and_empty_candidate() -> None:
 
 def test_signature_is_pinned() -> None:
     assert Rouge().signature() == (
-        "metric:rouge|version:rouge-score-0.1.2|impl:sumbench-rouge-1+fast|types:rouge1,rouge2,rougeL,rougeLsum"
+        "metric:rouge|version:rouge-score-0.1.2|impl:sumbench-rouge-1|backend:rouge-score-rs-0.2.1"
+        "|types:rouge1,rouge2,rougeL,rougeLsum"
         "|tok:ascii-default|stem:porter|lsum_split:blingfire-0.1.8"
         "|rougeL:sentence-lcs;rougeLsum:summary-lcs-union|multi_ref:max|agg:per-doc"
     )

@@ -147,8 +147,9 @@ def test_backends_agree_and_sign_differently(shared_data: Path) -> None:
     expected_scores = slow.score(candidates=candidates, documents=docs)
     assert fast.score(candidates=candidates, documents=docs) == expected_scores
     assert python.score(candidates=candidates, documents=docs) == expected_scores
-    assert "impl:sumbench-rouge-1+fast" in fast.signature()
-    assert "impl:sumbench-rouge-1+rouge-score" in slow.signature()
+    assert "impl:sumbench-rouge-1|backend:rouge-score-rs-" in fast.signature()  # the backend that ran
+    assert "impl:sumbench-rouge-1|backend:python|" in python.signature()
+    assert "impl:sumbench-rouge-1|backend:rouge-score|" in slow.signature()
 
 
 WORDS = st.sampled_from(["the", "cat", "cats", "running", "ran", "a", "mat", "42", "café", "!", "城"])

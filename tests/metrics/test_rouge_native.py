@@ -27,7 +27,7 @@ needs_native = pytest.mark.skipif(not rouge_native.available(), reason="rouge-sc
 
 @needs_native
 def test_fast_backend_is_compiled_when_installed() -> None:
-    assert Rouge().implementation() == "rouge-score-rs"
+    assert Rouge().implementation() == "rouge-score-rs-0.2.1"
     assert Rouge(backend="python").implementation() == "python"
     assert Rouge(backend="rouge-score").implementation() == "rouge-score"
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import write_jsonl
 
+from benchmark.components.base import MetricWarning
 from benchmark.inputs.documents import Document
 from benchmark.inputs.text import UnicodeTokenizer, dropped_fraction
-from benchmark.metrics.base import MetricWarning
 from benchmark.metrics.rouge import Rouge
 
 TEXTS = {

@@ -23,7 +23,7 @@ PLUGIN = '''
 from dataclasses import dataclass
 from typing import ClassVar
 
-from benchmark.summarizers.base import SummarizerBase
+from benchmark.components.base import SummarizerBase
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass
 from typing import ClassVar
 
-from benchmark.summarizers.base import SummarizerBase
+from benchmark.components.base import SummarizerBase
 
 
 @dataclass(frozen=True)

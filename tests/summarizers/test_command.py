@@ -12,11 +12,11 @@ import pandas as pd
 import pytest
 from conftest import write_jsonl
 
+from benchmark.components.base import SummaryFailure
 from benchmark.components.build import build_systems
 from benchmark.inputs.documents import Document
 from benchmark.pipeline.config import RunConfig
 from benchmark.pipeline.engine import run
-from benchmark.summarizers.base import SummaryFailure
 from benchmark.summarizers.command import Command
 
 # A plugin in the protocol: the first sentence of each document. Markers in the text make it

@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from conftest import BUNDLED, run_cli, write_jsonl
 
+from benchmark.components.base import SummaryFailure
 from benchmark.core.errors import ModelUnavailableError
 from benchmark.inputs.documents import Document
 from benchmark.models.generators import Generated
 from benchmark.results.table import load_results
-from benchmark.summarizers.base import SummaryFailure
 from benchmark.summarizers.chunking import chunk_text
 from benchmark.summarizers.lead import Lead
 from benchmark.summarizers.transformer import Transformer
