@@ -25,9 +25,11 @@ from rich.text import Text
 from benchmark.core.errors import SumbenchError
 from benchmark.core.safe_text import printable
 
-# emoji codes off: ":smile:" in a path or a system name stays text (user strings are escaped too)
-console = Console(emoji=False)
-err_console = Console(stderr=True, emoji=False)
+# emoji codes off: ":smile:" in a path or a system name stays text (user strings are escaped too);
+# soft wrap: a message is one line however long (a path stays greppable in a CI log), tables
+# still fit the width
+console = Console(emoji=False, soft_wrap=True)
+err_console = Console(stderr=True, emoji=False, soft_wrap=True)
 
 P = ParamSpec("P")
 R = TypeVar("R")
