@@ -54,7 +54,7 @@ HUB_PATTERNS = (
     "vocab*",
 )
 # Files of a model directory that do not change its output.
-_IGNORED = {"README.md", ".gitattributes", "LICENSE", "LICENSE.txt"}
+_IGNORED = {"README.md", ".gitattributes", "LICENSE", "LICENSE.txt", "LICENSE.md"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,11 +74,7 @@ class ResolvedModel:
         """The files whose bytes define the model (the GGUF file, or the whole directory)."""
         if self.gguf_path is not None:
             return [self.gguf_path]
-        return sorted(
-            p
-            for p in self.directory.rglob("*")
-            if p.is_file() and p.name not in _IGNORED and not any(part.startswith(".") for part in p.parts)
-        )
+        return model_files(self.directory)
 
     def identity(self) -> str:
         """A hash of the weight files (names and bytes): changes whenever the model does."""
@@ -188,7 +184,8 @@ def _offline_message(repo_id: str) -> str:
         f"model {repo_id!r} is not in the local Hugging Face cache and the hub cannot be reached "
         f"(HF_HUB_OFFLINE={os.environ.get('HF_HUB_OFFLINE', '')!r}). On a machine with network run "
         f"`hf download {repo_id} --local-dir DIR`, copy DIR here and pass model=DIR "
-        f"(e.g. -s transformer:model=DIR); or use the bundled default, model={SMOLLM2}"
+        f"(e.g. -s transformer:model=DIR, -m bertscore:model=DIR); or use the bundled models "
+        f"(model={SMOLLM2} for generation, the default encoder for BERTScore)"
     )
 
 
@@ -258,15 +255,39 @@ def encoder_path(model: str) -> str:
 
 @lru_cache(maxsize=16)
 def encoder_identity(model: str) -> str:
-    """A stable name for signatures: the id for hub models, name plus weights hash for local dirs."""
-    path = Path(encoder_path(model))
-    if not path.is_dir():
-        return model
-    for name in ENCODER_WEIGHT_FILES:
-        if (path / name).is_file():
-            label = model if model == DEFAULT_ENCODER else path.name
-            return f"{label}@{file_hash(str(path / name), 12)}"
-    return path.name
+    """The model's identity for signatures: its name, a hash of every file that defines it
+    (weights, all shards, config, tokenizer) and, for a hub model, the revision that ran.
+
+    ``all-MiniLM-L6-v2@<hash>`` for the bundled encoder, ``<dir name>@<hash>`` for a local
+    directory, ``<hub id>@<hash>.rev-<commit>`` for a hub id (resolved in the local Hugging
+    Face cache, downloaded only when the hub is reachable; offline and not cached it is a
+    ModelUnavailableError before any work)."""
+    path = Path(encoder_path(model)).expanduser()
+    if path.is_dir():
+        label = model if model == DEFAULT_ENCODER else path.resolve().name
+        return f"{label}@{directory_hash(path)}"
+    snapshot = _hub_snapshot(model)
+    return f"{model}@{directory_hash(snapshot)}.rev-{snapshot.name[:12]}"
+
+
+def model_files(directory: Path) -> list[Path]:
+    """The files of a model directory that can change its output: all but documentation and
+    dot-files (judged below ``directory``, so a model under ``~/.cache`` keeps its files)."""
+    return sorted(
+        p for p in directory.rglob("*")
+        if p.is_file() and p.name not in _IGNORED
+        and not any(part.startswith(".") for part in p.relative_to(directory).parts)
+    )
+
+
+def directory_hash(directory: Path, length: int = 12) -> str:
+    """A hash of the names and bytes of every file of a model directory that changes its output
+    (documentation and dot-files left out)."""
+    files = model_files(directory)
+    if not files:
+        raise ModelUnavailableError(f"model directory {directory} holds no files")
+    parts = [[str(p.relative_to(directory)), file_hash(p, 64)] for p in files]
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:length]
 
 
 def classifier_path(name: str) -> Path:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tiny_models import save_nli
 
 from benchmark.core.errors import ConfigError
 from benchmark.inputs.documents import Document
 from benchmark.metrics.summac import SummaC, aggregate, nli_labels
-from benchmark.models.weights import default_model_path
 
 torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
@@ -20,21 +20,6 @@ ARTICLE = (
     "The city paid most of the cost."
 )
 SUMMARY = "The museum reopened after renovation. Crowds came to see the dinosaurs."
-
-
-def save_nli(folder: Path, id2label: dict[int, str], seed: int = 0) -> Path:
-    """A tiny BERT sequence classifier with the MiniLM vocabulary, saved like any checkpoint."""
-    tokenizer = transformers.AutoTokenizer.from_pretrained(default_model_path())
-    config = transformers.BertConfig(
-        vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
-        intermediate_size=64, num_labels=len(id2label), id2label=id2label,
-        label2id={v: k for k, v in id2label.items()},
-    )
-    torch.manual_seed(seed)
-    model = transformers.BertForSequenceClassification(config)
-    model.save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
-    return folder
 
 
 @pytest.fixture(scope="module")
