@@ -1,9 +1,11 @@
 """sumbench: summarization evaluation and benchmarking.
 
-The public API (``score`` scores prediction files)::
+The public API: ``run`` does what ``sumbench run`` does (reports and gates included),
+``score`` what ``sumbench score`` does::
 
     from benchmark import RunConfig, run, load_reference_set
-    results = run(RunConfig(dataset="datasets/news-sample.jsonl", summarizers=("lead",)))
+    results = run(RunConfig(dataset="datasets/news-sample.jsonl", summarizers=("lead",), output="out"))
+    results.metadata.gates  # the gate checks, if the config set any
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ if TYPE_CHECKING:
         Usage,
     )
     from benchmark.inputs.documents import Document, ReferenceSet, load_reference_set
+    from benchmark.jobs.run import run, score
     from benchmark.pipeline.config import RunConfig
-    from benchmark.pipeline.engine import run, score
     from benchmark.results.table import Results, load_results
 
 _LAZY = {
@@ -38,8 +40,8 @@ _LAZY = {
     "Scored": "benchmark.components.base",
     "Summary": "benchmark.components.base",
     "Usage": "benchmark.components.base",
-    "run": "benchmark.pipeline.engine",
-    "score": "benchmark.pipeline.engine",
+    "run": "benchmark.jobs.run",
+    "score": "benchmark.jobs.run",
     "Results": "benchmark.results.table",
     "load_results": "benchmark.results.table",
     "Summarizer": "benchmark.components.base",

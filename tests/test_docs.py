@@ -17,6 +17,7 @@ from typer.main import get_command
 
 from benchmark.cli.app import app
 from benchmark.pipeline.config import RunConfig, build_config
+from benchmark.pipeline.options import Declared, declared
 from tests.conftest import BUNDLED, ROOT, run_cli
 
 README = ROOT / "README.md"
@@ -31,40 +32,10 @@ def _blocks(path: Path, language: str) -> list[str]:
 
 # ---- README: sumbench.toml keys -------------------------------------------------------------
 
-# a value for every run option, by its flag name: (TOML literal, RunConfig field, expected value)
-FLAG_VALUES: dict[str, tuple[str, str, Any]] = {
-    "dataset": ('"d.jsonl"', "dataset", "{tmp}/d.jsonl"),
-    "summarizer": ('["lead:k=2"]', "summarizers", ("lead:k=2",)),
-    "metric": ('["rouge"]', "metrics", ("rouge",)),
-    "output": ('"out"', "output", "{tmp}/out"),
-    "plugin": ('["p.py"]', "plugins", ("{tmp}/p.py",)),
-    "text-field": ('"body"', "text_field", "body"),
-    "ref-field": ('"gold"', "ref_field", "gold"),
-    "id-field": ('"key"', "id_field", "key"),
-    "limit": ("3", "limit", 3),
-    "cache": ('"c.sqlite"', "cache", "{tmp}/c.sqlite"),
-    "no-cache": ("true", "use_cache", False),
-    "batch-size": ("8", "batch_size", 8),
-    "seed": ("7", "seed", 7),
-    "workers": ("2", "workers", 2),
-    "executor": ('"ray"', "executor", "ray"),
-    "ray-address": ('"auto"', "ray_address", "auto"),
-    "ray-gpus": ("0.5", "ray_gpus", 0.5),
-    "bootstrap": ("50", "bootstrap", 50),
-    "fail-under": ('["rouge1_f=30"]', "fail_under", ("rouge1_f=30",)),
-    "allow-failures": ("2", "allow_failures", "2"),
-    "format": ('["md", "html"]', "formats", ("md", "html")),
-    "embed-documents": ("true", "embed_documents", True),
-    "partial-references": ("true", "partial_references", True),
-}
-FIELD_VALUES = {field: (literal, field, expected) for literal, field, expected in FLAG_VALUES.values()}
-FIELD_VALUES["use_cache"] = ("false", "use_cache", False)
-
-
-def _expected(value: Any, tmp: Path) -> Any:
-    if isinstance(value, tuple):
-        return tuple(_expected(v, tmp) for v in value)
-    return value.replace("{tmp}", str(tmp)) if isinstance(value, str) else value
+def _value(cfg: RunConfig, field: str) -> Any:
+    """A config value as a run file spells it (gates as their text)."""
+    value = getattr(cfg, field)
+    return tuple(str(v) for v in value) if field == "fail_under" else value
 
 
 def _load(tmp: Path, body: str) -> RunConfig:
@@ -73,13 +44,36 @@ def _load(tmp: Path, body: str) -> RunConfig:
     return build_config(path)
 
 
+def sample(item: Declared, tmp: Path) -> tuple[str, Any]:
+    """A TOML literal for one declared option and the value RunConfig holds after loading it."""
+    if item.option.switch is not None:
+        return "true", item.option.switch
+    if item.option.parse is not None:
+        return '["rouge1_f=30"]', ("rouge1_f=30",)
+    if item.option.choices:
+        return f'"{item.option.choices[-1]}"', item.option.choices[-1]
+    if item.name == "formats":
+        return '["md", "html"]', ("md", "html")
+    if item.kind is int:
+        return "3", 3
+    if item.kind is float:
+        return "0.5", 0.5
+    if item.name == "allow_failures":
+        return "2", "2"
+    text = f"value-{item.name}" + (".py" if item.name == "plugins" else "")  # a plugin file, not a module
+    expected = str(tmp / text) if item.option.path else text
+    return (f'["{text}"]', (expected,)) if item.many else (f'"{text}"', expected)
+
+
 def test_every_run_flag_is_accepted_as_a_config_key(tmp_path: Path) -> None:
+    """Derived from one declaration: each RunConfig option is a flag of `run` and a run-file key."""
     run = get_command(app).commands["run"]  # type: ignore[attr-defined]
-    flags = {o[2:] for p in run.params for o in p.opts if o.startswith("--")} - {"config", "help"}
-    assert flags == set(FLAG_VALUES)  # a new flag needs a line here, and a config key
-    cfg = _load(tmp_path, "".join(f"{flag} = {literal}\n" for flag, (literal, _, _) in FLAG_VALUES.items()))
-    for flag, (_, field, expected) in FLAG_VALUES.items():
-        assert getattr(cfg, field) == _expected(expected, tmp_path), flag
+    flags = {o for p in run.params for o in p.opts if o.startswith("--")} - {"--config", "--help"}
+    items = [i for i in declared(RunConfig) if "run" in i.option.commands]
+    assert flags == {i.long_flag for i in items}
+    cfg = _load(tmp_path, "".join(f"{i.long_flag[2:]} = {sample(i, tmp_path)[0]}\n" for i in items))
+    for item in items:
+        assert _value(cfg, item.name) == sample(item, tmp_path)[1], item.name
 
 
 def _readme_keys() -> set[str]:
@@ -91,12 +85,17 @@ def _readme_keys() -> set[str]:
     return keys
 
 
+KEYS = {key: item for item in declared(RunConfig) for key in item.keys}
+
+
 @pytest.mark.parametrize("key", sorted(_readme_keys()))
 def test_keys_the_readme_names_are_accepted(key: str, tmp_path: Path) -> None:
-    field = key.replace("-", "_")
-    literal, field, expected = FLAG_VALUES.get(key) or FIELD_VALUES.get(field) or FIELD_VALUES[field + "s"]
+    item = KEYS[key]
+    literal, expected = sample(item, tmp_path)
+    if item.option.switch is False and key == item.name:  # use_cache = true keeps the cache
+        expected = not expected
     cfg = _load(tmp_path, f"{key} = {literal}\n")
-    assert getattr(cfg, field) == _expected(expected, tmp_path)
+    assert _value(cfg, item.name) == expected
 
 
 def test_the_readme_run_file_loads(tmp_path: Path) -> None:
@@ -105,13 +104,24 @@ def test_the_readme_run_file_loads(tmp_path: Path) -> None:
     for block in blocks:
         cfg = _load(tmp_path, block)
         for key, value in tomllib.loads(block).items():
-            _, field, _ = FLAG_VALUES.get(key) or FIELD_VALUES[key]
+            item = KEYS[key]
             want = tuple(value) if isinstance(value, list) else value
-            if key == "no-cache":
+            if item.option.switch is False and key != item.name:
                 want = not value
-            elif key in ("dataset", "output", "cache"):
+            elif item.option.path and not item.many:
                 want = str(tmp_path / value)
-            assert getattr(cfg, field) == want, key
+            assert _value(cfg, item.name) == want, key
+
+
+def test_the_options_page_is_generated_from_the_declaration() -> None:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        from make_options_doc import render
+    finally:
+        sys.path.pop(0)
+    assert (ROOT / "docs" / "options.md").read_text(encoding="utf-8") == render(), (
+        "docs/options.md is stale: run python scripts/make_options_doc.py"
+    )
 
 
 # ---- docs/plugins.md ---------------------------------------------------------------------------

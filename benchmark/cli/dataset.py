@@ -30,11 +30,24 @@ def dataset_validate(
 
     Example: sumbench dataset validate datasets/news-sample.jsonl
     """
+    from benchmark.components.build import usable_components
     from benchmark.inputs.documents import load_reference_set
 
     refset = load_reference_set(file, text_field=text_field, ref_field=ref_field, id_field=id_field)
     note = "" if refset.has_text else " (references only, no article text)"
     say(f"ok: {len(refset)} documents{note}, fingerprint {refset.fingerprint}")
+    with_refs = refset.documents_with_references
+    say(
+        "reference summaries: " + (
+            "every document" if refset.has_references else
+            "none (an articles-only set)" if not with_refs else f"{with_refs} of {len(refset)} documents"
+        )
+    )
+    usable = usable_components(refset)
+    say(f"metrics it can run: {', '.join(usable['metrics']) or 'none'}")
+    for need in ("need references", "need text"):
+        if usable[need]:
+            say(f"{need}: {', '.join(usable[need])}")
 
 
 @dataset_app.command("stats")
@@ -89,5 +102,7 @@ def dataset_build(
     check_output_file(output)
     docs = build_documents(raw, references_csv=references, clean=not keep_boilerplate)
     atomic_write_text(output, write_jsonl_documents(docs))
-    say(f"wrote {len(docs)} documents to {output}")
+    with_refs = sum(bool(d.references) for d in docs)
+    refs = "none: an articles-only set" if not with_refs else f"{with_refs} of {len(docs)}"
+    say(f"wrote {len(docs)} documents to {output} (with reference summaries: {refs})")
 

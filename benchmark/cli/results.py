@@ -41,7 +41,8 @@ def report(
 
     Example: sumbench report runs/a runs/b --show -o reports/a-vs-b
     """
-    from benchmark.reports import ALL_FORMATS, write_reports
+    from benchmark.core.outputs import DEFAULT_FORMATS
+    from benchmark.reports import write_reports
     from benchmark.results.merge import merge_results
     from benchmark.results.table import load_results
 
@@ -51,13 +52,15 @@ def report(
     results = merge_results(runs, [str(p) for p in results_files])
     first = results_files[0]
     target = output or (first if first.is_dir() else first.parent)
-    default = tuple(f for f in ALL_FORMATS if f not in ("json", "csv")) if len(runs) == 1 else ALL_FORMATS
+    reports = tuple(f for f in DEFAULT_FORMATS if f not in ("json", "csv"))
+    default = reports if len(runs) == 1 else DEFAULT_FORMATS
     formats = tuple(fmt) if fmt else default
     analysis = None
     if show:
-        from benchmark.cli.tables import print_leaderboard, run_analysis
+        from benchmark.cli.tables import print_leaderboard
+        from benchmark.stats.analysis import analyze_run
 
-        analysis = run_analysis(results)
+        analysis = analyze_run(results)
         print_leaderboard(results, analysis)
     for kind, path in write_reports(results, target, formats, analysis).items():
         say(f"wrote {kind:<4} {path}")
@@ -71,6 +74,15 @@ def compare(
         list[str] | None,
         typer.Option(
             "--metric", "-m", help="Score column to compare (default: the headline columns); repeatable."
+        ),
+    ] = None,
+    max_rise: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--max-rise",
+            help="Gate: [SYSTEM:]COLUMN=POINTS for columns where more is worse (length, latency, "
+            "cost, flagged rates): fail (exit 1) when NEW's mean is above BASE's by more than POINTS "
+            "and, unless --any-drop, the rise is significant. Repeatable.",
         ),
     ] = None,
     max_drop: Annotated[
@@ -103,8 +115,8 @@ def compare(
         bool,
         typer.Option(
             "--require-significant/--any-drop",
-            help="Fail --max-drop only for significant "
-            "drops (Holm-adjusted approximate randomization p < 0.05), or for any drop.",
+            help="Fail --max-drop and --max-rise only for "
+            "significant changes (Holm-adjusted approximate randomization p < 0.05), or for any.",
         ),
     ] = True,
     allow_signature_mismatch: Annotated[
@@ -127,68 +139,22 @@ def compare(
 
     Example: sumbench compare base/results.json new/results.json --max-drop rouge1_f=1.0 --markdown report.md
     """
-    import json
-
     from benchmark.cli.console import err_console
-    from benchmark.core.atomic import atomic_write_text
-    from benchmark.core.errors import GateFailed
-    from benchmark.core.outputs import check_output_file
-    from benchmark.reports.markdown import render_markdown
+    from benchmark.jobs.compare import compare_job
     from benchmark.reports.terminal import comparison_table
-    from benchmark.results.table import load_results
-    from benchmark.stats.analysis import analyze, options_for
-    from benchmark.stats.compare import compare_results
-    from benchmark.stats.gate import (
-        check_coverage,
-        check_max_drop,
-        parse_allowance,
-        parse_max_drop,
-        parse_min_coverage,
-    )
 
-    for target in (markdown, json_out):
-        if target is not None:
-            check_output_file(target)
-    parse_allowance(allow_failures)
-    parse_min_coverage(min_coverage)
-    base_results, new_results = load_results(base), load_results(new)
-    gates = [parse_max_drop(text).column for text in max_drop or ()]
-    columns = list(dict.fromkeys([*(metric or new_results.headline_columns), *gates]))
-    comparison = compare_results(
-        base_results,
-        new_results,
-        columns=columns,
-        allow_signature_mismatch=allow_signature_mismatch,
-        options=options_for(new_results, resamples=bootstrap, seed=seed),
+    outcome = compare_job(
+        base, new, columns=tuple(metric or ()), max_drop=tuple(max_drop or ()),
+        max_rise=tuple(max_rise or ()),
+        allow_failures=allow_failures, min_coverage=min_coverage, require_significant=require_significant,
+        allow_signature_mismatch=allow_signature_mismatch, bootstrap=bootstrap, seed=seed,
+        markdown=markdown, json_out=json_out,
     )
-    warnings = list(comparison.warnings) + [
-        f"{c.system}: {c.metric} has no value for {c.missing_base} (BASE) and {c.missing_new} (NEW) of "
-        f"{comparison.shared_documents} shared documents; its change covers the rest only"
-        for c in comparison.changes
-        if c.missing_base or c.missing_new
-    ]
-    for warning in warnings:
+    for warning in outcome.warnings:
         err_console.print(f"warning: {printable(warning)}", style="yellow", highlight=False, markup=False)
-    console.print(comparison_table(comparison))
-    if markdown:
-        atomic_write_text(markdown, render_markdown(new_results, analyze(new_results), comparison))
-        say(f"wrote md   {markdown}")
-    if json_out:
-        atomic_write_text(json_out, json.dumps(comparison.to_dict(), indent=1, allow_nan=False) + "\n")
-        say(f"wrote json {json_out}")
-    failures: list[str] = []
-    try:
-        check_coverage(comparison, min_coverage)
-    except GateFailed as exc:
-        failures += exc.failures
-    if max_drop:
-        try:
-            passed = check_max_drop(
-                comparison, max_drop, require_significant=require_significant, allow_failures=allow_failures
-            )
-        except GateFailed as exc:
-            failures, passed = failures + exc.failures, exc.passed
-        console.print("\n".join(passed), highlight=False, markup=False, soft_wrap=True)
-    if failures:
-        raise GateFailed(failures)
-
+    console.print(comparison_table(outcome.comparison))
+    for kind, path in outcome.written.items():
+        say(f"wrote {kind:<4} {path}")
+    for line in outcome.gates.passed:
+        say(line)
+    outcome.gates.raise_for_failures()

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from benchmark.cli.console import RichProgress, console, handle_errors
-from benchmark.cli.options import IdFieldOpt, PluginOpt, RefFieldOpt, TextFieldOpt
+from benchmark.cli.console import RichProgress, handle_errors
+from benchmark.cli.options import run_options
+from benchmark.cli.tables import print_outcome
 
 
 @handle_errors
+@run_options("score")
 def score(
     references: Annotated[
         str,
@@ -25,60 +27,24 @@ def score(
             "reference set's order. A file is a system named after the file."
         ),
     ],
-    metric: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--metric",
-            "-m",
-            help="Metric spec NAME[:key=value,...]; repeatable. Default: rouge with references; "
-            "faithfulness, length without (an articles-only set).",
-        ),
-    ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="Write results.json, scores.csv, report.md, report.html here."),
-    ] = None,
-    plugin: PluginOpt = None,
-    text_field: TextFieldOpt = None,
-    ref_field: RefFieldOpt = None,
-    id_field: IdFieldOpt = None,
-    cache: Annotated[
-        Path | None, typer.Option(help="Cache file (default $SUMBENCH_CACHE or ~/.cache/sumbench).")
-    ] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Compute everything; keep nothing.")] = False,
+    **options: Any,
 ) -> None:
     """Score prediction files against a reference set and print the leaderboard with each
-    metric's signature; reports are written only with --output.
+    metric's signature; reports are written only with --output. Gates as for `run`.
 
     Example: sumbench score datasets/news-sample.jsonl bart.jsonl pegasus.jsonl
 
     Example: sumbench score refs.jsonl all-systems.csv -m rouge -m bertscore -o reports/mine
 
+    Example: sumbench score articles.jsonl mine.jsonl -m faithfulness --fail-under faithfulness=80
+
     Other field names, or one system of a file:
     sumbench run -s predictions:path=FILE,summary_field=hyp,system=NAME -m rouge
     """
-    from benchmark.cli.tables import print_leaderboard, run_analysis
-    from benchmark.pipeline.engine import score as score_predictions
-    from benchmark.reports import write_reports
+    from benchmark.jobs.run import score_job
+    from benchmark.pipeline.config import from_flags
 
-    options: dict[str, object] = {
-        "plugins": tuple(plugin or ()),
-        "text_field": text_field,
-        "ref_field": ref_field,
-        "id_field": id_field,
-        "cache": str(cache) if cache else None,
-        "use_cache": not no_cache,
-    }
     with RichProgress() as progress:
-        results = score_predictions(
-            references,
-            [str(p) for p in predictions],
-            metrics=tuple(metric or ()),
-            progress=progress,
-            **options,
-        )
-    analysis = run_analysis(results)
-    print_leaderboard(results, analysis)
-    if output is not None:
-        for kind, path in write_reports(results, output, analysis=analysis).items():
-            console.print(f"wrote {kind:<4} {path}", highlight=False)
+        files = [str(p) for p in predictions]
+        outcome = score_job(references, files, progress=progress, **from_flags(options))
+    print_outcome(outcome)

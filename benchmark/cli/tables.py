@@ -12,6 +12,7 @@ from rich.text import Text
 from benchmark.core.safe_text import printable
 
 if TYPE_CHECKING:
+    from benchmark.jobs.run import RunOutcome
     from benchmark.results.table import Results
     from benchmark.stats.analysis import Analysis
 
@@ -89,15 +90,22 @@ def leaderboard(results: Results, analysis: Analysis | None = None, width: int =
     return Group(table, signatures) if len(signatures) else Group(table)
 
 
-def run_analysis(results: Results) -> Analysis | None:
-    """The statistics a run's leaderboard and reports show; None when nothing was scored."""
-    from benchmark.stats.analysis import analyze
-
-    return analyze(results) if len(results.scores) else None
-
-
 def print_leaderboard(results: Results, analysis: Analysis | None = None) -> None:
     """Print a run's leaderboard (with CIs when there are scores) and its signatures."""
     from benchmark.cli.console import console
+    from benchmark.stats.analysis import analyze_run
 
-    console.print(leaderboard(results, analysis or run_analysis(results), console.width))
+    console.print(leaderboard(results, analysis or analyze_run(results), console.width))
+
+
+def print_outcome(outcome: RunOutcome) -> None:
+    """A finished run as the terminal shows it: the leaderboard, the files written, the gate
+    checks that passed; a failed check raises GateFailed (exit 1, its lines on stderr)."""
+    from benchmark.cli.console import say
+
+    print_leaderboard(outcome.results, outcome.analysis)
+    for kind, path in outcome.written.items():
+        say(f"wrote {kind:<4} {path}")
+    for line in outcome.gates.passed:
+        say(line)
+    outcome.gates.raise_for_failures()

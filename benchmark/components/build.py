@@ -289,3 +289,26 @@ def build_metrics(specs: Sequence[str]) -> list[MetricRun]:
         metric = _build(METRICS, _load(METRICS, spec.name, Metric, "MetricBase"), spec)
         runs.append(MetricRun(spec, metric))
     return runs
+
+
+def usable_components(refset: ReferenceSet) -> dict[str, list[str]]:
+    """What a reference set can feed, by the components' declared needs: ``{"metrics": [...],
+    "need references": [...], "need text": [...]}`` over every registered metric, plus the
+    summarizers that read references (the oracle) under ``need references``."""
+    out: dict[str, list[str]] = {"metrics": [], "need references": [], "need text": []}
+    partial = 0 < refset.documents_with_references < len(refset)
+    for registry in (METRICS, SUMMARIZERS):
+        for name in registry.names():
+            try:
+                cls = registry.get(name)
+            except ConfigError:
+                continue  # a plugin that does not import: `sumbench list` says why
+            label = name if registry is METRICS else f"{name} (summarizer)"
+            if cls.needs_text and not refset.has_text:
+                out["need text"].append(label)
+            elif cls.needs_references and not refset.has_references and not partial:
+                out["need references"].append(label)
+            elif registry is METRICS:
+                note = " (with --partial-references)" if cls.needs_references and partial else ""
+                out["metrics"].append(name + note)
+    return out

@@ -20,6 +20,11 @@ from pathlib import Path
 
 from benchmark.core.errors import InputError
 
+REPORT_FORMATS = ("json", "csv", "md", "html", "pdf")
+"""Every report a run can write (pdf: headless Chromium prints the HTML)."""
+DEFAULT_FORMATS = ("json", "csv", "md", "html")
+"""What a run writes unless told otherwise."""
+
 STAGING_PREFIX = ".sumbench-staging-"
 # temporary files of benchmark.core.atomic: ".{name}.{random}.tmp"
 _TMP_SUFFIX = ".tmp"

@@ -416,7 +416,8 @@ def write_jsonl_documents(docs: Iterable[Document]) -> str:
         if doc.title:
             record["title"] = doc.title
         record["text"] = doc.text
-        record["references"] = list(doc.references)
+        if doc.references:
+            record["references"] = list(doc.references)
         record.update(doc.meta)
         lines.append(json.dumps(record, ensure_ascii=False))
     return "\n".join(lines) + ("\n" if lines else "")

@@ -179,7 +179,8 @@ def _csv_references(path: Path) -> dict[str, list[str]]:
 def build_documents(
     files: Sequence[Path], references_csv: Path | None = None, clean: bool = True
 ) -> list[Document]:
-    """Documents from raw article files; ids are the file stems."""
+    """Documents from raw article files; ids are the file stems. References come from the CSV
+    or the sidecar files and are optional: without any, the set is articles-only."""
     table = _csv_references(references_csv) if references_csv else None
     problems: list[str] = []
     docs: list[Document] = []
@@ -201,10 +202,7 @@ def build_documents(
         refs = table.get(doc_id, []) if table is not None else _sidecar_references(path)
         if not article.text.strip():
             problems.append(f"{path}: no article text left after removing page chrome")
-        if not refs:
-            where = f"in {references_csv}" if references_csv else f"no {doc_id}.ref*.txt beside it"
-            problems.append(f"{path}: no reference summary ({where})")
-        if article.text.strip() and refs:
+        if article.text.strip():
             docs.append(Document(doc_id, article.text, tuple(refs), article.title, {"source": str(path)}))
     ids = [d.id for d in docs]
     problems += [

@@ -14,15 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from benchmark.core.errors import ConfigError
-
-STR_KEYS = ("dataset", "output", "text_field", "ref_field", "id_field", "cache", "executor", "ray_address")
-LIST_KEYS = ("summarizers", "metrics", "plugins", "fail_under", "formats")
-INT_KEYS = {"limit": 1, "batch_size": 1, "seed": 0, "bootstrap": 0, "workers": 1}
-BOOL_KEYS = ("use_cache", "embed_documents", "partial_references")
-NUMBER_KEYS = {"ray_gpus": 0.0}
-STR_OR_NUMBER_KEYS = ("allow_failures",)  # a count (2) or a fraction (0.1, "10%")
-ALIASES = {"summarizer": "summarizers", "metric": "metrics", "plugin": "plugins", "format": "formats"}
-KNOWN = (*STR_KEYS, *LIST_KEYS, *INT_KEYS, *BOOL_KEYS, *NUMBER_KEYS, *STR_OR_NUMBER_KEYS)
+from benchmark.core.outputs import REPORT_FORMATS
+from benchmark.pipeline.options import check, coerce, declared
 
 
 def read_toml(file: Path) -> dict[str, Any]:
@@ -48,90 +41,63 @@ def read_toml(file: Path) -> dict[str, Any]:
     return {**data, **run}
 
 
-def _canonical(key: str) -> str:
-    key = ALIASES.get(key, key)
-    return ALIASES.get(key.replace("-", "_"), key.replace("-", "_"))
+def check_toml(data: dict[str, Any], file: Path, config_class: type) -> dict[str, Any]:
+    """RunConfig values from a parsed file: keys canonical, types checked, paths resolved.
 
-
-def _type_name(value: object) -> str:
-    return {str: "a string", bool: "a boolean", int: "an integer", float: "a number"}.get(
-        type(value), type(value).__name__
-    )
-
-
-def check_toml(data: dict[str, Any], file: Path) -> dict[str, Any]:
-    """RunConfig values from a parsed file: keys canonical, types checked, paths resolved."""
+    The keys and their types come from ``config_class``'s declared options (RunConfig's); a
+    switch's flag name as a key takes the flag's meaning (``no-cache = true`` is
+    ``use_cache = false``)."""
+    by_key = {key: item for item in declared(config_class) for key in item.keys}
     out: dict[str, Any] = {}
     for raw_key, value in data.items():
-        if raw_key in ("no_cache", "no-cache"):
-            if not isinstance(value, bool):
-                raise ConfigError(f"{file}: {raw_key} must be true or false, got {_type_name(value)}")
-            out["use_cache"] = not value
-            continue
-        key = _canonical(raw_key)
-        if key not in KNOWN:
-            raise ConfigError(f"{file}: unknown key {raw_key!r}; known: {sorted(KNOWN)}")
-        if key in out:
-            raise ConfigError(f"{file}: {key!r} given twice (as {raw_key!r} too)")
+        item = by_key.get(raw_key)
+        if item is None:
+            raise ConfigError(f"{file}: unknown key {raw_key!r}; known: {sorted(by_key)}")
+        if item.name in out:
+            raise ConfigError(f"{file}: {item.name!r} given twice (as {raw_key!r} too)")
         where = f"{file}: {raw_key}"
-        if key in STR_KEYS:
-            if not isinstance(value, str):
-                raise ConfigError(f"{where} must be a string, got {_type_name(value)}")
-        elif key in INT_KEYS:
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise ConfigError(f"{where} must be an integer, got {_type_name(value)} {value!r}")
-            if value < INT_KEYS[key]:
-                raise ConfigError(f"{where} must be at least {INT_KEYS[key]}, got {value}")
-        elif key in BOOL_KEYS:
-            if not isinstance(value, bool):
-                raise ConfigError(f"{where} must be true or false, got {_type_name(value)} {value!r}")
-        elif key in NUMBER_KEYS:
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise ConfigError(f"{where} must be a number, got {_type_name(value)} {value!r}")
-            if not value >= NUMBER_KEYS[key]:
-                raise ConfigError(f"{where} must be at least {NUMBER_KEYS[key]:g}, got {value}")
-            value = float(value)
-        elif key in STR_OR_NUMBER_KEYS:
-            if isinstance(value, bool) or not isinstance(value, str | int | float):
-                raise ConfigError(f"{where} must be a number or a string, got {_type_name(value)}")
-            value = str(value)
-        elif key in LIST_KEYS:
-            value = _as_list(value, where, key)
-        out[key] = value
-    return resolve_paths(out, file.parent)
+        if item.many and isinstance(value, dict) and item.option.parse is not None:
+            value = _table_items(value, where)  # fail_under = {rouge1_f = 30}
+        if item.many and isinstance(value, list) and not value and item.name == "formats":
+            raise ConfigError(f"{where} is empty; name at least one of {', '.join(REPORT_FORMATS)}")
+        typed = coerce(item, value, where)
+        inverted = item.option.switch is False and raw_key != item.name
+        out[item.name] = (not typed) if inverted else typed
+    try:
+        for item in declared(config_class):
+            if item.name in out:
+                check(item, out[item.name])
+    except ConfigError as exc:
+        raise ConfigError(f"{file}: {exc}") from None
+    return resolve_paths(out, file.parent, config_class)
 
 
-def _as_list(value: Any, where: str, key: str) -> tuple[str, ...]:
-    if key == "fail_under" and isinstance(value, dict):  # fail_under = {rouge1_f = 0.3}
-        for name, number in value.items():
-            if isinstance(number, bool) or not isinstance(number, int | float):
-                raise ConfigError(f"{where}.{name} must be a number, got {_type_name(number)}")
-        return tuple(f"{k}={v}" for k, v in value.items())
-    if isinstance(value, str):
-        return (value,)
-    if not isinstance(value, list):
-        raise ConfigError(f"{where} must be a list of strings, got {_type_name(value)} {value!r}")
-    bad = [v for v in value if not isinstance(v, str)]
-    if bad:
-        raise ConfigError(f"{where} must be a list of strings; {bad[0]!r} is {_type_name(bad[0])}")
-    if key == "formats" and not value:
-        raise ConfigError(f"{where} is empty; name at least one of json, csv, md, html, pdf")
-    return tuple(value)
+def _table_items(value: dict[str, Any], where: str) -> list[str]:
+    """``{rouge1_f = 30, "lead:length_words" = 60}`` -> ``["rouge1_f=30", ...]``."""
+    items = []
+    for name, number in value.items():
+        if isinstance(number, bool) or not isinstance(number, int | float):
+            raise ConfigError(f"{where}.{name} must be a number, got {type(number).__name__}")
+        items.append(f"{name}={number}")
+    return items
 
 
 def _is_plugin_file(ref: str) -> bool:
     return ref.endswith(".py") or "/" in ref or "\\" in ref
 
 
-def resolve_paths(values: dict[str, Any], base: Path) -> dict[str, Any]:
-    """Relative dataset, output, cache and plugin-file paths against ``base`` (the file's folder)."""
-    for key in ("dataset", "output", "cache"):
-        value = values.get(key)
-        if isinstance(value, str) and not value.startswith("hf:") and not Path(value).is_absolute():
-            values[key] = str(base / value)
-    if "plugins" in values:
-        values["plugins"] = tuple(
-            str(base / ref) if _is_plugin_file(ref) and not Path(ref).is_absolute() else ref
-            for ref in values["plugins"]
-        )
+def resolve_paths(values: dict[str, Any], base: Path, config_class: type) -> dict[str, Any]:
+    """Relative paths of the options declared ``path`` (dataset, output, cache, plugin files)
+    against ``base`` (the file's folder)."""
+    for item in declared(config_class):
+        if not item.option.path or values.get(item.name) is None:
+            continue
+        value = values[item.name]
+        if item.many:
+            values[item.name] = tuple(
+                str(base / ref) if _is_plugin_file(ref) and not Path(ref).is_absolute() else ref
+                for ref in value
+            )
+        elif not value.startswith("hf:") and not Path(value).is_absolute():
+            values[item.name] = str(base / value)
     return values

@@ -82,13 +82,12 @@ def plan(config: RunConfig, reference_set: ReferenceSet | None = None) -> RunPla
     metrics = build_metrics(metric_specs)
     check_text_needs(full, systems, metrics)
     check_reference_needs(refset, systems, metrics, allow_partial=config.partial_references)
-    if config.fail_under or config.allow_failures is not None:
-        from benchmark.stats.gate import parse_allowance, validate_thresholds
+    if config.fail_under:
+        from benchmark.stats.gate import validate_bounds
 
-        parse_allowance(config.allow_failures)
         scales = {c: float(m.metric.display_scale(c)) for m in metrics for c in m.metric.columns()}
         labels = [s.label for s in systems]
-        notes += [f"note: {n}" for n in validate_thresholds(config.fail_under, list(scales), scales, labels)]
+        notes += [f"note: {n}" for n in validate_bounds(config.fail_under, scales, labels)]
     docs = refset.documents
     prepared_systems = tuple(system.prepared(full.documents) for system in systems)
     prepared_metrics = tuple(run.prepared(docs) for run in metrics)
@@ -291,21 +290,16 @@ def run_metadata(
     )
 
 
-def score(
-    reference_set: str,
-    predictions: Sequence[str],
-    *,
-    metrics: Sequence[str] = (),
-    progress: Progress | None = None,
-    **options: Any,
-) -> Results:
-    """Score prediction files against a reference set (the ``sumbench score`` shortcut).
+def score_config(
+    reference_set: str, predictions: Sequence[str], *, metrics: Sequence[str] = (), **options: Any
+) -> tuple[RunConfig, ReferenceSet | None]:
+    """The run that scores prediction files (``sumbench score``), and the reference set when it
+    had to be read to choose the metrics.
 
     Each file is one system named after the file (its stem; the whole path when two files
     share a stem), or one system per value of its system field (see
-    :mod:`benchmark.summarizers.predictions`). ``options`` are further :class:`RunConfig`
-    fields (``cache``, ``use_cache``, ``text_field``, ``plugins``, ...). With no ``metrics``:
-    ``rouge`` when the set has references, the reference-free defaults when it has none.
+    :mod:`benchmark.summarizers.predictions`). With no ``metrics``: ``rouge`` when the set has
+    references, the reference-free defaults when it has none.
     """
     if not predictions:
         raise ConfigError("no prediction file given; pass one or more files after the reference set")
@@ -315,11 +309,11 @@ def score(
         for path, stem in zip(predictions, stems, strict=True)
     )
     config = RunConfig(dataset=str(reference_set), summarizers=specs, metrics=tuple(metrics), **options)
-    if not config.metrics:
-        loaded = load_reference_set(
-            config.dataset, text_field=config.text_field, ref_field=config.ref_field, id_field=config.id_field
-        )
-        if loaded.head(config.limit).has_references:
-            config = replace(config, metrics=SCORE_METRICS)
-        return run(config, progress, loaded)
-    return run(config, progress)
+    if config.metrics:
+        return config, None
+    loaded = load_reference_set(
+        config.dataset, text_field=config.text_field, ref_field=config.ref_field, id_field=config.id_field
+    )
+    if loaded.head(config.limit).has_references:
+        config = replace(config, metrics=SCORE_METRICS)
+    return config, loaded

@@ -10,19 +10,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from benchmark.core.atomic import atomic_write_text
+from benchmark.core.outputs import DEFAULT_FORMATS, REPORT_FORMATS
 from benchmark.results.table import Results
 
 if TYPE_CHECKING:
     from benchmark.stats.analysis import Analysis
 
-ALL_FORMATS = ("json", "csv", "md", "html")
-EXTRA_FORMATS = ("pdf",)
 
 
 def write_reports(
     results: Results,
     directory: str | Path,
-    formats: tuple[str, ...] = ALL_FORMATS,
+    formats: tuple[str, ...] = DEFAULT_FORMATS,
     analysis: Analysis | None = None,
 ) -> dict[str, Path]:
     """Write every requested format into ``directory`` as one set; returns the paths written.
@@ -43,10 +42,10 @@ def check_formats(formats: tuple[str, ...] | list[str]) -> None:
     """ConfigError (exit 2) for an empty list or an unknown format: a run must write something."""
     from benchmark.core.errors import ConfigError
 
-    choices = ", ".join((*ALL_FORMATS, *EXTRA_FORMATS))
+    choices = ", ".join(REPORT_FORMATS)
     if not formats:
         raise ConfigError(f"no report format given; choose one or more of {choices}")
-    unknown = sorted(set(formats) - {*ALL_FORMATS, *EXTRA_FORMATS})
+    unknown = sorted(set(formats) - set(REPORT_FORMATS))
     if unknown:
         raise ConfigError(f"unknown report format(s) {unknown}; choose from {choices}")
 

@@ -104,6 +104,16 @@ class CacheInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class GateCheck:
+    """One gate checked for one system: passed or not, and the line that says so."""
+
+    ok: bool
+    line: str
+    system: str = ""
+    column: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class RunMetadata:
     """Everything that says how a run's numbers were made."""
 
@@ -121,6 +131,7 @@ class RunMetadata:
     cache: CacheInfo = field(default_factory=CacheInfo)
     timings: Mapping[str, float] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    gates: tuple[GateCheck, ...] = ()
 
     def metric_of(self, column: str) -> MetricInfo | None:
         """The metric that wrote ``column``, if the run recorded one."""
@@ -164,6 +175,7 @@ class RunMetadata:
             "cache": asdict(self.cache),
             "timings": dict(self.timings),
             "warnings": list(self.warnings),
+            "gates": [asdict(g) for g in self.gates],
         }
 
     @classmethod
@@ -187,6 +199,7 @@ class RunMetadata:
         values["systems"] = tuple(systems)
         values["metrics"] = tuple(metrics)
         values["warnings"] = tuple(str(w) for w in data.get("warnings", ()))
+        values["gates"] = tuple(GateCheck(**_known(GateCheck, dict(g))) for g in data.get("gates", ()))
         for key in ("config", "libraries", "platform", "timings"):
             values[key] = dict(data.get(key) or {})
         return cls(**values)

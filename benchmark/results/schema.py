@@ -75,6 +75,12 @@ METADATA: Spec = {
     "timings": (_num_map, False),
     "warnings": (_str_list, False),
 }
+GATE: Spec = {
+    "ok": (_bool, True),
+    "line": (_str, True),
+    "system": (_str, False),
+    "column": (_str, False),
+}
 DATASET: Spec = {
     "name": (_str, False),
     "source": (_str, False),
@@ -228,6 +234,7 @@ def check_results_payload(payload: Any, file: object) -> None:
             problems.fields(meta["cache"], "metadata.cache", CACHE)
         problems.rows(meta.get("systems", []), "metadata.systems", SYSTEM)
         problems.rows(meta.get("metrics", []), "metadata.metrics", METRIC)
+        problems.rows(meta.get("gates", []), "metadata.gates", GATE)
     problems.rows(payload.get("summaries", []), "summaries", SUMMARY)
     scores = problems.rows(payload.get("scores", []), "scores", SCORE)
     seen: dict[tuple[str, str, str], int] = {}

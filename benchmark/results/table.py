@@ -123,6 +123,10 @@ class Results:
         return cls(frame, scores_frame, metadata, documents, documents_ref, embed_documents,
                    evidence_frame, usage_frame)
 
+    def with_metadata(self, metadata: RunMetadata) -> Results:
+        """These results under other metadata (the gate checks added after the run)."""
+        return dataclasses.replace(self, metadata=metadata)
+
     @property
     def systems(self) -> list[str]:
         """System names in the order they were run."""

@@ -182,3 +182,8 @@ def analyze(
         higher_is_better={c: results.higher_is_better(c) for c in cols},
         scales={c: results.scale(c) for c in cols},
     )
+
+
+def analyze_run(results: Results) -> Analysis | None:
+    """The statistics a run's leaderboard and reports show; None when nothing was scored."""
+    return analyze(results) if len(results.scores) else None

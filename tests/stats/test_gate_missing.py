@@ -82,7 +82,7 @@ def test_count_thresholds_are_raw_and_fraction_thresholds_x100(tiny_set: Path, t
     assert re.search(r"pass lead1: rouge1_f mean \d+\.\d\d >= 20\.00 \(x100\)", proc.stdout)
 
 
-@pytest.mark.parametrize("value", ["nan", "inf", "-0.1", "abc"])
+@pytest.mark.parametrize("value", ["nan", "inf", "abc", "1e999"])
 def test_bad_threshold_is_a_usage_error(tiny_set: Path, value: str) -> None:
     proc = run_cli("run", "--dataset", str(tiny_set), "-s", "lead", "-m", "rouge", "--fail-under",
                    f"rouge1_f={value}")  # fmt: skip

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from conftest import BUNDLED, run_cli, write_jsonl
 
-from benchmark import RunConfig, load_reference_set, load_results, run
+from benchmark import RunConfig, load_reference_set, load_results
 from benchmark.components.build import build_systems
 from benchmark.core.errors import ConfigError, InputError
+from benchmark.pipeline.engine import run
 
 
 @pytest.fixture(scope="module")
