@@ -297,10 +297,11 @@ def usable_components(refset: ReferenceSet) -> dict[str, list[str]]:
     summarizers that read references (the oracle) under ``need references``."""
     out: dict[str, list[str]] = {"metrics": [], "need references": [], "need text": []}
     partial = 0 < refset.documents_with_references < len(refset)
-    for registry in (METRICS, SUMMARIZERS):
+    registries: tuple[Registry[Any], ...] = (METRICS, SUMMARIZERS)
+    for registry in registries:
         for name in registry.names():
             try:
-                cls = registry.get(name)
+                cls: Any = registry.get(name)
             except ConfigError:
                 continue  # a plugin that does not import: `sumbench list` says why
             label = name if registry is METRICS else f"{name} (summarizer)"
