@@ -24,12 +24,13 @@ component returns is plain and frozen: :class:`Summary` (with :class:`Usage` for
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from benchmark.core.hashing import stable_hash
 from benchmark.core.progress import document_done
+from benchmark.core.usage import Usage
 from benchmark.inputs.documents import Document
 
 Scores = dict[str, list[float]]
@@ -38,55 +39,6 @@ Evidence = dict[str, Any]
 
 class MetricWarning(UserWarning):
     """A metric's note about its input (e.g. text its tokenizer drops); recorded in results."""
-
-
-@dataclass(frozen=True, slots=True)
-class Usage:
-    """What one model call cost: tokens, the latency of the request that succeeded, retries.
-
-    ``counted`` is True when the tokens were counted with the model's tokenizer because the
-    server sent no ``usage``; ``requests`` is how many calls the numbers add up.
-    """
-
-    prompt_tokens: int | None = None
-    completion_tokens: int | None = None
-    latency: float | None = None
-    retries: int = 0
-    counted: bool = False
-    requests: int = 1
-
-    def __add__(self, other: Usage) -> Usage:
-        def add(a: float | None, b: float | None) -> Any:
-            return None if a is None and b is None else (a or 0) + (b or 0)
-
-        return Usage(
-            add(self.prompt_tokens, other.prompt_tokens),
-            add(self.completion_tokens, other.completion_tokens),
-            add(self.latency, other.latency),
-            self.retries + other.retries,
-            self.counted or other.counted,
-            self.requests + other.requests,
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Usage:
-        """A Usage from stored JSON; values of the wrong type are dropped, never trusted."""
-
-        def number(key: str, kind: type | tuple[type, ...]) -> Any:
-            value = data.get(key)
-            return value if isinstance(value, kind) and not isinstance(value, bool) else None
-
-        return cls(
-            number("prompt_tokens", int),
-            number("completion_tokens", int),
-            number("latency", (int, float)),
-            number("retries", int) or 0,
-            data.get("counted") is True,
-            number("requests", int) or 1,
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +113,15 @@ class Component:
         document depends on the others, ``None`` when it does not (the default)."""
         return None
 
+    def pricing_model(self) -> str | None:
+        """The model name a price table (``--price MODEL=IN/OUT``) keys this component's tokens
+        by; ``None`` (the default) for components that call no paid model."""
+        return None
+
+    def requests_in_flight(self) -> int:
+        """How many documents it works on at once (an LLM client's concurrency); default 1."""
+        return 1
+
 
 @runtime_checkable
 class Summarizer(Protocol):
@@ -184,6 +145,10 @@ class Summarizer(Protocol):
     def prepare(self, documents: Sequence[Document]) -> str | None: ...
 
     def requirements(self) -> tuple[str, ...]: ...
+
+    def pricing_model(self) -> str | None: ...
+
+    def requests_in_flight(self) -> int: ...
 
     @property
     def batch_documents(self) -> int | None: ...
@@ -263,6 +228,10 @@ class Metric(Protocol):
     def prepare(self, documents: Sequence[Document]) -> str | None: ...
 
     def requirements(self) -> tuple[str, ...]: ...
+
+    def pricing_model(self) -> str | None: ...
+
+    def requests_in_flight(self) -> int: ...
 
     @property
     def batch_documents(self) -> int | None: ...

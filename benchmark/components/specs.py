@@ -96,7 +96,26 @@ def _coerce(value: str, hint: Any, key: str, owner: str) -> Any:
     except ValueError:
         name = getattr(hint, "__name__", str(hint))
         raise ConfigError(f"bad value {value!r} for {owner} option {key!r}; expected {name}") from None
-    return value
+    return unescape(value) if hint is str else value
+
+
+_ESCAPES = {"n": "\n", "t": "\t", "\\": "\\"}
+
+
+def unescape(value: str) -> str:
+    """A spec's text option with ``\\n`` (newline), ``\\t`` (tab) and ``\\\\`` (a backslash)
+    read as such; any other backslash stays as typed (a Windows path keeps its separators)."""
+    if "\\" not in value:
+        return value
+    out, i = [], 0
+    while i < len(value):
+        if value[i] == "\\" and i + 1 < len(value) and value[i + 1] in _ESCAPES:
+            out.append(_ESCAPES[value[i + 1]])
+            i += 2
+        else:
+            out.append(value[i])
+            i += 1
+    return "".join(out)
 
 
 def option_fields(cls: type) -> dict[str, dataclasses.Field[Any]]:

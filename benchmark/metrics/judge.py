@@ -127,6 +127,12 @@ class Judge(MetricBase):
     def columns(self) -> tuple[str, ...]:
         return (*self.headline_columns(), FAILED)
 
+    def pricing_model(self) -> str | None:
+        return self.model if self.base_url is not None else None
+
+    def requests_in_flight(self) -> int:
+        return self.concurrency
+
     def requirements(self) -> tuple[str, ...]:
         """A server is reached through the openai SDK; the bundled model runs through llama.cpp."""
         return ("openai",) if self.base_url is not None else ("llama_cpp",)

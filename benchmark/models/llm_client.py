@@ -18,12 +18,14 @@ from __future__ import annotations
 import numbers
 import os
 import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from benchmark.core.errors import ConfigError, ModelUnavailableError
+from benchmark.core.usage import Usage
 
 NO_KEY = "sk-no-key-required"
 TopLogprobs = tuple[tuple[str, float], ...]
@@ -47,11 +49,14 @@ class ChatRequest:
 
 @dataclass(frozen=True, slots=True)
 class Completion:
-    """An answer: its text, why it stopped, and per generated token the top alternatives."""
+    """An answer: its text, why it stopped, per generated token the top alternatives, and what
+    it cost (tokens as the server counted them, the latency of the request that succeeded,
+    the retries before it)."""
 
     text: str
     finish_reason: str | None = None
     logprobs: tuple[TopLogprobs, ...] | None = None
+    usage: Usage | None = None
 
 
 class ChatError(Exception):
@@ -127,13 +132,16 @@ class OpenAIChat:
         if request.logprobs:
             params.update(logprobs=True, top_logprobs=request.logprobs)
         try:
-            response = self._client.chat.completions.create(**params)
+            raw = self._client.chat.completions.with_raw_response.create(**params)
+            response = raw.parse()
         except self._api_error as exc:  # after the SDK's retries
             raise ChatError(_shorten(scrub(f"{type(exc).__name__}: {exc}", self._secret))) from None
         except Exception as exc:  # a body that does not decode
             message = f"malformed response: {type(exc).__name__}: {exc}"
             raise ChatError(_shorten(scrub(message, self._secret))) from None
-        return parse_completion(response, self._secret)
+        completion = parse_completion(response, self._secret)
+        latency = raw.elapsed.total_seconds()  # the request that succeeded, not the retries before it
+        return _with_usage(completion, latency, int(getattr(raw, "retries_taken", 0) or 0))
 
 
 def parse_completion(response: Any, secret: str | None = None) -> Completion:
@@ -150,7 +158,27 @@ def parse_completion(response: Any, secret: str | None = None) -> Completion:
     text = message.get("content") if isinstance(message, dict) else None
     if not isinstance(text, str):
         raise ChatError(f"malformed response: no message content ({_preview(choice, secret)})")
-    return Completion(text, choice.get("finish_reason"), _logprobs(choice.get("logprobs")))
+    usage = _usage(data.get("usage"))
+    return Completion(text, choice.get("finish_reason"), _logprobs(choice.get("logprobs")), usage)
+
+
+def _usage(block: Any) -> Usage | None:
+    """The server's token counts (``usage.prompt_tokens``, ``completion_tokens``), if it sent them."""
+    if not isinstance(block, dict):
+        return None
+    prompt, completion = block.get("prompt_tokens"), block.get("completion_tokens")
+    if not isinstance(prompt, int) and not isinstance(completion, int):
+        return None
+    return Usage(
+        prompt if isinstance(prompt, int) else None, completion if isinstance(completion, int) else None
+    )
+
+
+def _with_usage(completion: Completion, latency: float, retries: int) -> Completion:
+    """``completion`` with its latency and retries; no tokens when the server sent no ``usage``."""
+    base = completion.usage or Usage()
+    usage = Usage(base.prompt_tokens, base.completion_tokens, latency, retries)
+    return Completion(completion.text, completion.finish_reason, completion.logprobs, usage)
 
 
 def _logprobs(block: Any) -> tuple[TopLogprobs, ...] | None:
@@ -238,11 +266,13 @@ class LlamaCppChat:
         messages: Any = [{"role": role, "content": content} for role, content in request.messages]
         with self._lock:
             self.llm.reset()
+            start = time.perf_counter()
             try:
                 response = self.llm.create_chat_completion(messages=messages, **params)
             except ValueError as exc:  # e.g. a prompt longer than the context
                 raise ChatError(f"llama.cpp: {exc}") from None
-        return parse_completion(response)
+            latency = time.perf_counter() - start
+        return _with_usage(parse_completion(response), latency, 0)
 
 
 _LOCAL: dict[tuple[str, int | None], LlamaCppChat] = {}
@@ -275,3 +305,39 @@ def complete_all(
         return [one(i) for i in range(len(requests))]
     with ThreadPoolExecutor(max_workers=min(concurrency, len(requests))) as pool:
         return list(pool.map(one, range(len(requests))))
+
+
+def read_prompt(path: str, option: str) -> str:
+    """A prompt kept in a file (UTF-8); a missing or unreadable file is a ConfigError naming it."""
+    from pathlib import Path
+
+    try:
+        return Path(path).expanduser().read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{option}={path}: cannot read the prompt file ({exc})") from None
+
+
+def counted_usage(tokenizer: str, request: ChatRequest, answer: str, usage: Usage) -> Usage:
+    """``usage`` with tokens counted by ``tokenizer`` (a local directory or a hub id in the local
+    cache) for a server that sent no ``usage``: the prompt's messages and the answer, marked
+    ``counted``. The chat template's few extra tokens are not counted."""
+    counter = token_counter(tokenizer)
+    prompt = sum(len(counter.encode(content, add_special_tokens=False)) for _, content in request.messages)
+    completion = len(counter.encode(answer, add_special_tokens=False))
+    return Usage(prompt, completion, usage.latency, usage.retries, counted=True)
+
+
+_TOKENIZERS: dict[str, Any] = {}
+
+
+def token_counter(name: str) -> Any:
+    """The tokenizer ``name`` (a directory or a hub id in the local cache), loaded once; a
+    ConfigError when it cannot be loaded offline."""
+    if name not in _TOKENIZERS:
+        try:
+            from transformers import AutoTokenizer
+
+            _TOKENIZERS[name] = AutoTokenizer.from_pretrained(name, local_files_only=True)
+        except Exception as exc:
+            raise ConfigError(f"tokenizer={name}: cannot load it offline to count tokens ({exc})") from None
+    return _TOKENIZERS[name]

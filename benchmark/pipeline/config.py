@@ -17,6 +17,7 @@ from benchmark.core.outputs import DEFAULT_FORMATS, REPORT_FORMATS
 from benchmark.pipeline.config_file import check_toml, read_toml
 from benchmark.pipeline.executors import EXECUTORS
 from benchmark.pipeline.options import check, coerce, declared, option
+from benchmark.results.prices import Price, parse_price
 from benchmark.stats.bounds import Bound, parse_allowance, parse_bound
 
 DEFAULT_DATASET = "news-sample.jsonl"
@@ -37,9 +38,14 @@ def _fail_under(text: str) -> Bound:
     return parse_bound(text, "--fail-under")
 
 
+def _fail_over(text: str) -> Bound:
+    return parse_bound(text, "--fail-over")
+
+
 @dataclass(frozen=True, slots=True)
 class RunConfig:
-    """A run, as frozen data: it can be hashed, saved and diffed."""
+    """A run, as frozen data: it can be hashed, saved and diffed (gates and prices as typed
+    values, parsed once when the config is built)."""
 
     dataset: str = option(
         "", "Reference set: JSONL, CSV, TSV or hf:NAME[:CONFIG]:SPLIT. Default: the bundled news-sample "
@@ -100,6 +106,19 @@ class RunConfig:
         "is 50 words). A system with a failed document or no value fails too. Repeatable.",
         "--fail-under", parse=_fail_under, metavar="[SYSTEM:]COLUMN=VALUE",
     )
+    fail_over: tuple[Bound, ...] = option(
+        (), "Gate: [SYSTEM:]COLUMN=VALUE; fail (exit 1) if a system's figure is above VALUE, in the same "
+        "units: a score's mean (length_words=60: at most 60 words), a rate of flags (faith_flagged=0: "
+        "no summary flagged; =5: at most 5%), or a cost and speed figure (latency_p95=3 seconds, "
+        "cost_per_1k=0.5 dollars, truncated=0 percent, tokens). Repeatable.",
+        "--fail-over", parse=_fail_over, metavar="[SYSTEM:]COLUMN=VALUE",
+    )
+    prices: tuple[Price, ...] = option(
+        (), "Price of a model's tokens in dollars per million, MODEL=IN/OUT (e.g. gpt-4o-mini=0.15/0.60); "
+        "MODEL is a system's name or its model option. Gives cost per system and per 1,000 summaries. "
+        "Repeatable; a run file's [prices] table holds them too.",
+        "--price", parse=parse_price, metavar="MODEL=IN/OUT",
+    )
     allow_failures: str | None = option(
         None, "Documents a gated system may miss (failed or without a value): a count (3) or a "
         "fraction of the documents (0.05). Default 0.",
@@ -144,7 +163,7 @@ class RunConfig:
         out: dict[str, Any] = {}
         for field in dataclasses.fields(self):
             value = getattr(self, field.name)
-            out[field.name] = [str(v) if isinstance(v, Bound) else v for v in value] if isinstance(
+            out[field.name] = [str(v) if isinstance(v, Bound | Price) else v for v in value] if isinstance(
                 value, tuple
             ) else value
         return out

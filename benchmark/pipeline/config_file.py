@@ -73,12 +73,17 @@ def check_toml(data: dict[str, Any], file: Path, config_class: type) -> dict[str
 
 
 def _table_items(value: dict[str, Any], where: str) -> list[str]:
-    """``{rouge1_f = 30, "lead:length_words" = 60}`` -> ``["rouge1_f=30", ...]``."""
+    """A TOML table as the flag's items: ``{rouge1_f = 30}`` -> ``["rouge1_f=30"]``, and a price
+    table ``{"gpt-4o-mini" = [0.15, 0.6]}`` (or ``"0.15/0.6"``) -> ``["gpt-4o-mini=0.15/0.6"]``."""
     items = []
-    for name, number in value.items():
-        if isinstance(number, bool) or not isinstance(number, int | float):
-            raise ConfigError(f"{where}.{name} must be a number, got {type(number).__name__}")
-        items.append(f"{name}={number}")
+    for name, entry in value.items():
+        if isinstance(entry, list) and len(entry) == 2 and all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in entry
+        ):
+            entry = f"{entry[0]}/{entry[1]}"
+        elif isinstance(entry, bool) or not isinstance(entry, int | float | str):
+            raise ConfigError(f"{where}.{name} must be a number, got {type(entry).__name__}")
+        items.append(f"{name}={entry}")
     return items
 
 

@@ -237,6 +237,8 @@ def system_info(system: System, rows: Sequence[SummaryRecord]) -> SystemInfo:
         documents=len(rows),
         failed=sum(r.error is not None for r in rows),
         seconds=round(sum(r.seconds for r in rows), 4),
+        model=system.summarizer.pricing_model(),
+        in_flight=system.summarizer.requests_in_flight(),
     )
 
 
@@ -252,6 +254,7 @@ def metric_info(run: MetricRun) -> MetricInfo:
         scales={c: float(metric.display_scale(c)) for c in columns},
         headline=tuple(metric.headline_columns()),
         higher_is_better=metric.higher_is_better,
+        model=metric.pricing_model(),
     )
 
 

@@ -53,6 +53,8 @@ class SystemInfo:
     documents: int = 0
     failed: int = 0
     seconds: float = 0.0
+    model: str | None = None
+    in_flight: int = 1
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -75,6 +77,7 @@ class MetricInfo:
     scales: Mapping[str, float] = field(default_factory=dict)
     headline: tuple[str, ...] = ()
     higher_is_better: bool | None = True
+    model: str | None = None
 
     def scale(self, column: str) -> float:
         return float(self.scales.get(column, DEFAULT_SCALE))
@@ -88,6 +91,7 @@ class MetricInfo:
             "scales": dict(self.scales),
             "headline": list(self.headline),
             "higher_is_better": self.higher_is_better,
+            "model": self.model,
         }
 
 

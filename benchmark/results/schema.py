@@ -96,6 +96,8 @@ SYSTEM: Spec = {
     "documents": (_int, False),
     "failed": (_int, False),
     "seconds": (_num, False),
+    "model": (_opt(_str), False),
+    "in_flight": (_int, False),
 }
 METRIC: Spec = {
     "name": (_str, True),
@@ -105,6 +107,7 @@ METRIC: Spec = {
     "headline": (_str_list, False),
     "scales": (_num_map, False),
     "higher_is_better": (_opt(_bool), False),
+    "model": (_opt(_str), False),
 }
 CACHE: Spec = {
     k: (_int, False)
