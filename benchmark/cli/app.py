@@ -74,6 +74,8 @@ def main() -> None:
             code = EXIT_USAGE
         else:
             code = report_internal_error(exc)
+    except BaseException as exc:  # SystemExit from a component outside every guard: never its code
+        code = report_internal_error(exc)
     sys.exit(code if isinstance(code, int) else 0)
 
 

@@ -27,3 +27,11 @@ PluginOpt = Annotated[
     typer.Option("--plugin", "-p", help="Plugin to load: path/to/file.py or module:attr. Repeatable."),
 ]
 
+NormalizeIdsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--normalize-ids",
+        help="Match document ids after Unicode NFC normalisation and stripping surrounding "
+        "whitespace (reference set and prediction files); recorded in results.json.",
+    ),
+]

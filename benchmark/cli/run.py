@@ -10,7 +10,14 @@ import typer
 from rich.table import Table
 
 from benchmark.cli.console import RichProgress, cell, console, handle_errors, say
-from benchmark.cli.options import DatasetOpt, IdFieldOpt, PluginOpt, RefFieldOpt, TextFieldOpt
+from benchmark.cli.options import (
+    DatasetOpt,
+    IdFieldOpt,
+    NormalizeIdsOpt,
+    PluginOpt,
+    RefFieldOpt,
+    TextFieldOpt,
+)
 
 
 @handle_errors
@@ -42,6 +49,7 @@ def run(
     text_field: TextFieldOpt = None,
     ref_field: RefFieldOpt = None,
     id_field: IdFieldOpt = None,
+    normalize_ids: NormalizeIdsOpt = False,
     limit: Annotated[int | None, typer.Option(help="Use only the first N documents.")] = None,
     cache: Annotated[
         Path | None, typer.Option(help="Cache file (default $SUMBENCH_CACHE or ~/.cache/sumbench).")
@@ -149,6 +157,7 @@ def run(
         text_field=text_field,
         ref_field=ref_field,
         id_field=id_field,
+        normalize_ids=True if normalize_ids else None,
         limit=limit,
         cache=str(cache) if cache else None,
         use_cache=False if no_cache else None,

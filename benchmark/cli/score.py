@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from benchmark.cli.console import RichProgress, console, handle_errors
-from benchmark.cli.options import IdFieldOpt, PluginOpt, RefFieldOpt, TextFieldOpt
+from benchmark.cli.options import IdFieldOpt, NormalizeIdsOpt, PluginOpt, RefFieldOpt, TextFieldOpt
 
 
 @handle_errors
@@ -42,6 +42,7 @@ def score(
     text_field: TextFieldOpt = None,
     ref_field: RefFieldOpt = None,
     id_field: IdFieldOpt = None,
+    normalize_ids: NormalizeIdsOpt = False,
     cache: Annotated[
         Path | None, typer.Option(help="Cache file (default $SUMBENCH_CACHE or ~/.cache/sumbench).")
     ] = None,
@@ -66,6 +67,7 @@ def score(
         "text_field": text_field,
         "ref_field": ref_field,
         "id_field": id_field,
+        "normalize_ids": normalize_ids,
         "cache": str(cache) if cache else None,
         "use_cache": not no_cache,
     }

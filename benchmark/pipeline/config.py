@@ -50,6 +50,7 @@ class RunConfig:
     formats: tuple[str, ...] = ("json", "csv", "md", "html")
     embed_documents: bool = False
     partial_references: bool = False
+    normalize_ids: bool = False  # ids compared after NFC and stripping (reference set and predictions)
 
     def __post_init__(self) -> None:
         if not self.dataset:

@@ -18,7 +18,7 @@ from benchmark.core.errors import ConfigError
 STR_KEYS = ("dataset", "output", "text_field", "ref_field", "id_field", "cache", "executor", "ray_address")
 LIST_KEYS = ("summarizers", "metrics", "plugins", "fail_under", "formats")
 INT_KEYS = {"limit": 1, "batch_size": 1, "seed": 0, "bootstrap": 0, "workers": 1}
-BOOL_KEYS = ("use_cache", "embed_documents", "partial_references")
+BOOL_KEYS = ("use_cache", "embed_documents", "partial_references", "normalize_ids")
 NUMBER_KEYS = {"ray_gpus": 0.0}
 STR_OR_NUMBER_KEYS = ("allow_failures",)  # a count (2) or a fraction (0.1, "10%")
 ALIASES = {"summarizer": "summarizers", "metric": "metrics", "plugin": "plugins", "format": "formats"}
