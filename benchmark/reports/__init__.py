@@ -1,4 +1,4 @@
-"""Report writers: Markdown and HTML from Results, plus writing a run's output directory.
+"""Report writers: Markdown, HTML and LaTeX from Results, plus writing a run's output directory.
 
 The statistics (:func:`benchmark.stats.analysis.analyze`) are computed once per write and
 passed to every renderer.
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from benchmark.stats.analysis import Analysis
 
 ALL_FORMATS = ("json", "csv", "md", "html")
-EXTRA_FORMATS = ("pdf",)
+EXTRA_FORMATS = ("pdf", "latex")  # latex: report.tex, the leaderboard as a booktabs table
 
 
 def write_reports(
@@ -59,11 +59,15 @@ def _render(
         written["json"] = atomic_write_text(out / "results.json", results.to_json())
     if "csv" in formats:
         written["csv"] = atomic_write_text(out / "scores.csv", results.scores_csv())
-    if "md" in formats or "html" in formats or "pdf" in formats:
+    if any(f in formats for f in ("md", "html", "pdf", "latex")):
         if analysis is None:
             from benchmark.stats.analysis import analyze
 
             analysis = analyze(results)
+        if "latex" in formats:
+            from benchmark.reports.latex import render_latex
+
+            written["latex"] = atomic_write_text(out / "report.tex", render_latex(results, analysis))
         if "md" in formats:
             from benchmark.reports.markdown import render_markdown
 
