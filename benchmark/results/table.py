@@ -216,7 +216,9 @@ class Results:
         for name in ("doc_id", "system"):
             wide[name] = wide[name].map(inert_cell)
         wide.columns = [inert_cell(str(c)) for c in wide.columns]
-        wide.to_csv(buffer, index=False, float_format="%.6f")
+        # CRLF (RFC 4180) also makes the writer quote a cell holding a lone "\r", which a
+        # spreadsheet would otherwise read as a row break, starting a new, unneutralised cell
+        wide.to_csv(buffer, index=False, float_format="%.6f", lineterminator="\r\n")
         return buffer.getvalue()
 
     def save(self, directory: str | Path) -> dict[str, Path]:
