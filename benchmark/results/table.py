@@ -34,7 +34,7 @@ import pandas as pd
 from benchmark.components.base import Usage
 from benchmark.core.atomic import atomic_write_text
 from benchmark.core.errors import InputError
-from benchmark.core.spreadsheet import inert_cell
+from benchmark.core.spreadsheet import FORMULA_STARTS, inert_cell
 from benchmark.results.metadata import RunMetadata
 
 SCHEMA_NAME = "sumbench-results"
@@ -214,7 +214,8 @@ class Results:
             index=["doc_id", "system"], columns="column", values="value", aggfunc="first"
         ).reindex(columns=self.metric_columns).reset_index()
         for name in ("doc_id", "system"):
-            wide[name] = wide[name].map(inert_cell)
+            risky = wide[name].astype(str).str.startswith(FORMULA_STARTS)  # vectorised; few cells match
+            wide.loc[risky, name] = wide.loc[risky, name].map(inert_cell)
         wide.columns = [inert_cell(str(c)) for c in wide.columns]
         # CRLF (RFC 4180) also makes the writer quote a cell holding a lone "\r", which a
         # spreadsheet would otherwise read as a row break, starting a new, unneutralised cell
