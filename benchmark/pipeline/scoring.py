@@ -163,7 +163,8 @@ def score_pairs(run: MetricRun, pairs: Sequence[Pair], ctx: RunContext) -> list[
             todo.setdefault(key, []).append(pair)
     fresh: dict[tuple[str, str], PairScore] = {}
     if todo:
-        size = metric.batch_documents or ctx.batch_size
+        with guarded(run.describe(), "in batch_documents"):
+            size = metric.batch_documents or ctx.batch_size
         by_batch: dict[int, list[Pair]] = {}
         for same in todo.values():
             by_batch.setdefault(position[same[0].document.id] // size, []).append(same[0])

@@ -134,7 +134,8 @@ def summarize_system(system: System, docs: Sequence[Document], ctx: RunContext) 
     ctx.progress.start(task, len(docs))
     ctx.progress.advance(task, len(docs) - len(todo))  # cached, or nothing to summarize from
     computed: dict[str, Outcome] = dict(unscorable)
-    size = system.summarizer.batch_documents or ctx.batch_size
+    with guarded(system.describe(), "in batch_documents"):
+        size = system.summarizer.batch_documents or ctx.batch_size
     batches = _batches(todo, size)
     arguments = ((system.summarizer, batch) for batch in batches)
     live = [0, 0]  # documents the component reported done in the running batch; batches finished

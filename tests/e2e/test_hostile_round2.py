@@ -75,6 +75,18 @@ class Raiser(SummarizerBase):
             blow(self.what)
         return super().fingerprint()
 
+    @property
+    def cache_summaries(self):  # a hook read as an attribute: outside every guard, main's net catches it
+        if self.when == "cache_summaries":
+            blow(self.what)
+        return True
+
+    @property
+    def batch_documents(self):
+        if self.when == "batch_documents":
+            blow(self.what)
+        return None
+
     def summarize_one(self, doc):
         if self.when == "summarize" and doc.id == self.victim:
             blow(self.what)
@@ -177,6 +189,11 @@ def _hook_raises(kind: str, when: str, what: str, doing: str) -> Setup:
         return Case(args, 2, (f"{kind} {name} (plugin file {plugin}) raised", doing))
 
     return setup
+
+
+def _escaped_every_guard(tmp: Path) -> Case:
+    args = _run(tmp, "-s", "raiser:when=cache_summaries,what=exit0", "--fail-under", "rouge1_f=1")
+    return Case(args, 3, ("internal error: SystemExit: 0",), env={"SUMBENCH_LOG_DIR": str(tmp / "logs")})
 
 
 def _metric_raises(tmp: Path) -> Case:
@@ -373,6 +390,11 @@ CASES: dict[str, Setup] = {
     "summarizer built: SystemExit(0)": _hook_raises("summarizer", "build", "exit0", "while being built"),
     "summarizer prepare: SystemExit(1)": _hook_raises("summarizer", "prepare", "exit1", "in prepare"),
     "summarizer fingerprint: Odd": _hook_raises("summarizer", "fingerprint", "odd", "in fingerprint"),
+    "summarizer batch_documents: SystemExit(0)": _hook_raises(
+        "summarizer", "batch_documents", "exit0", "in batch_documents"
+    ),
+    # a hook read as a plain attribute, outside every guard: still never the plugin's code
+    "cache_summaries property: SystemExit(0)": _escaped_every_guard,
     "metric built: SystemExit(1)": _hook_raises("metric", "build", "exit1", "while being built"),
     "metric signature: SystemExit(0)": _hook_raises("metric", "signature", "exit0", "in signature"),
     "plugin file import: SystemExit(0)": _import_exit("import_exit0.py"),
@@ -408,6 +430,16 @@ def test_hostile_case_keeps_the_contract(case: str, tmp_path: Path) -> None:
         assert " ".join(text.split()) in flat, output[-3000:]
     if spec.check is not None:
         spec.check(tmp_path, proc)
+
+
+def test_shell_completion_still_exits_by_itself(tmp_path: Path) -> None:
+    """click's completion ends with sys.exit(0): the net for components' exits lets it through."""
+    script = "import sys; sys.argv = ['sumbench']; from benchmark.cli import main; main()"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "_SUMBENCH_COMPLETE": "complete_bash",
+           "COMP_WORDS": "sumbench ru", "COMP_CWORD": "1"}  # fmt: skip
+    proc = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True,
+                          text=True, timeout=120)  # fmt: skip
+    assert proc.returncode == 0 and proc.stdout.split() == ["run"], proc.stdout + proc.stderr
 
 
 def _summaries_cached(cache: Path) -> int:
