@@ -269,7 +269,9 @@ def _formula_names(tmp: Path) -> Case:
         args += ["-s", f"lead:k={k},name={name}"]
 
     def check(tmp: Path, proc: subprocess.CompletedProcess[str]) -> None:
-        with (tmp / "out" / "scores.csv").open(newline="", encoding="utf-8") as handle:
+        tables = sorted([*(tmp / "out").glob("*.csv"), *(tmp / "out").glob("*.tsv")])
+        assert [t.name for t in tables] == ["scores.csv"]  # every CSV or TSV the run wrote is checked
+        with tables[0].open(newline="", encoding="utf-8") as handle:
             rows = list(csv.reader(handle))
         cells = [cell for row in rows for cell in row]
         live = [c for c in cells if c.startswith(FORMULA_STARTS) and c != "-5"]
