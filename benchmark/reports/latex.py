@@ -93,13 +93,15 @@ def _cell(results: Results, analysis: Analysis, system: str, column: str) -> str
 def _notes(results: Results, analysis: Analysis) -> list[str]:
     options = analysis.options
     level = f"{100 * options.level:g}"
+    descriptive = any(results.descriptive(c) for c in analysis.columns)
     notes = [
         rf"Mean per system (fractions such as ROUGE $\times$100, counts as they are) over its {level}\% "
         rf"percentile-bootstrap CI "
         rf"({options.resamples} resamples over documents, seed {options.seed}). Bold: the best mean "
         rf"of a column. {DAGGER}: not significantly different from the best (paired approximate "
         rf"randomization test, Holm-corrected over the column's pairs of systems, "
-        rf"$p \geq {options.alpha:g}$). Length and other descriptive columns have no best.",
+        rf"$p \geq {options.alpha:g}$)."
+        + (" Descriptive columns (length, extractiveness) have no best." if descriptive else ""),
         r"Statistics: " + _signature(options.signature()) + ".",
     ]
     notes += [
