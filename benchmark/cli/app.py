@@ -74,7 +74,20 @@ def main() -> None:
             code = EXIT_USAGE
         else:
             code = report_internal_error(exc)
+    except BaseException as exc:  # a component's SystemExit that escaped every guard: never its code
+        if isinstance(exc, SystemExit) and _raised_by_the_cli_framework(exc):
+            raise  # click's shell completion exits by itself
+        code = report_internal_error(exc)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _raised_by_the_cli_framework(exc: BaseException) -> bool:
+    """True when the innermost frame of ``exc`` is in click or typer."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    module = str(tb.tb_frame.f_globals.get("__name__", "")) if tb is not None else ""
+    return module.split(".")[0] in ("click", "typer")
 
 
 def _is_usage_error(exc: Exception) -> bool:

@@ -29,10 +29,20 @@ def report(
         ),
     ] = None,
     fmt: Annotated[
-        list[str] | None, typer.Option("--format", "-f", help="md, html, pdf, json, csv; repeatable.")
+        list[str] | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="md, html, pdf, latex (report.tex: a booktabs table for a paper), json, csv; repeatable.",
+        ),
     ] = None,
     show: Annotated[
-        bool, typer.Option("--show", help="Print the leaderboard (with CIs and signatures) here too.")
+        bool,
+        typer.Option(
+            "--show",
+            help="Print the leaderboard (with CIs and signatures) here too; with --format latex, "
+            "print the LaTeX table instead, alone on standard output.",
+        ),
     ] = False,
 ) -> None:
     """Re-render the reports of finished runs from their results.json; merge several into one.
@@ -40,6 +50,8 @@ def report(
     Example: sumbench report reports/example/results.json --format html
 
     Example: sumbench report runs/a runs/b --show -o reports/a-vs-b
+
+    Example: sumbench report reports/example --show --format latex > table.tex
     """
     from benchmark.core.outputs import DEFAULT_FORMATS
     from benchmark.reports import write_reports
@@ -56,13 +68,25 @@ def report(
     default = reports if len(runs) == 1 else DEFAULT_FORMATS
     formats = tuple(fmt) if fmt else default
     analysis = None
+    latex = show and "latex" in formats
     if show:
         from benchmark.cli.tables import print_leaderboard
         from benchmark.stats.analysis import analyze_run
 
         analysis = analyze_run(results)
-        print_leaderboard(results, analysis)
-    for kind, path in write_reports(results, target, formats, analysis).items():
+        if not latex:
+            print_leaderboard(results, analysis)
+    written = write_reports(results, target, formats, analysis)
+    if latex:  # the table alone on stdout, so it can be redirected into a file
+        import sys
+
+        from benchmark.cli.console import err_console
+
+        sys.stdout.write(written["latex"].read_text(encoding="utf-8"))
+        for kind, path in written.items():
+            err_console.print(printable(f"wrote {kind:<4} {path}"), markup=False, highlight=False)
+        return
+    for kind, path in written.items():
         say(f"wrote {kind:<4} {path}")
 
 

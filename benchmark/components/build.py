@@ -22,6 +22,7 @@ from benchmark.components.base import Metric, Summarizer, is_metric_class, is_su
 from benchmark.components.registry import Registry
 from benchmark.components.specs import ComponentSpec, build_component, default_label, option_fields
 from benchmark.core.errors import ConfigError
+from benchmark.core.guard import guarded
 from benchmark.core.hashing import file_hash
 from benchmark.inputs.documents import Document, ReferenceSet
 
@@ -68,13 +69,19 @@ class System:
 
     def prepared(self, documents: Sequence[Document]) -> System:
         """This system after ``prepare`` saw every document of the run."""
-        return replace(self, data_key=self.summarizer.prepare(documents))
+        with guarded(self.describe(), "in prepare"):
+            return replace(self, data_key=self.summarizer.prepare(documents))
+
+    def describe(self) -> str:
+        """``summarizer 'label'``, with the plugin that defines it (for messages)."""
+        return describe_component("summarizer", self.label, type(self.summarizer))
 
     @property
     def fingerprint(self) -> str:
         """The summarizer's fingerprint, with its data key; for a plugin also a hash of its
         source file, so editing its code recomputes its summaries even without a version bump."""
-        identity = with_source(self.summarizer.fingerprint(), type(self.summarizer))
+        with guarded(self.describe(), "in fingerprint"):
+            identity = with_source(self.summarizer.fingerprint(), type(self.summarizer))
         return identity if self.data_key is None else f"{identity}|data:{self.data_key}"
 
 
@@ -96,13 +103,19 @@ class MetricRun:
 
     def prepared(self, documents: Sequence[Document]) -> MetricRun:
         """This metric after ``prepare`` saw every document it will score."""
-        return replace(self, data_key=self.metric.prepare(documents), ready=True)
+        with guarded(self.describe(), "in prepare"):
+            return replace(self, data_key=self.metric.prepare(documents), ready=True)
+
+    def describe(self) -> str:
+        """``metric 'name'``, with the plugin that defines it (for messages)."""
+        return describe_component("metric", self.name, type(self.metric))
 
     @property
     def signature(self) -> str:
         """The metric's signature with its data key (unless the signature states it already);
         for a plugin also a hash of its source file."""
-        identity = with_source(self.metric.signature(), type(self.metric))
+        with guarded(self.describe(), "in signature"):
+            identity = with_source(self.metric.signature(), type(self.metric))
         if self.data_key is None or self.data_key in identity:
             return identity
         return f"{identity}|data:{self.data_key}"
@@ -115,6 +128,16 @@ def source_hash(cls: type) -> str | None:
         return None
     path = getattr(sys.modules.get(cls.__module__), "__file__", None)
     return file_hash(path, 12) if path and os.path.isfile(path) else None
+
+
+def describe_component(kind: str, name: str, cls: type) -> str:
+    """``summarizer 'x' (plugin file /path/x.py)``: a component and, for a plugin, where it is
+    defined; for messages about what it did."""
+    if cls.__module__ == "benchmark" or cls.__module__.startswith("benchmark."):
+        return f"{kind} {name!r}"
+    path = getattr(sys.modules.get(cls.__module__), "__file__", None)
+    where = f"plugin file {path}" if path else f"plugin module {cls.__module__}"
+    return f"{kind} {name!r} ({where})"
 
 
 def with_source(identity: str, cls: type) -> str:
@@ -184,12 +207,15 @@ def _load(registry: Registry[Any], name: str, protocol: type, base: str) -> Any:
 def _build(registry: Registry[Any], cls: Any, spec: ComponentSpec) -> Any:
     """Instantiate and check the modules this instance needs; a package missing at build
     time is exit 2."""
+    guard = guarded(describe_component(registry.kind, spec.label or spec.name, cls), "while being built")
     try:
-        component = build_component(cls, spec, registry.kind)
+        with guard:
+            component = build_component(cls, spec, registry.kind)
     except ModuleNotFoundError as exc:  # PackageNotFoundError is one too
         what = str(exc) if isinstance(exc, PackageNotFoundError) else (exc.name or str(exc))
         raise _missing_error(registry.kind, spec.name, [what], cls.extra) from exc
-    missing = _missing_modules(component.requirements())
+    with guard:
+        missing = _missing_modules(component.requirements())
     if missing:
         raise _missing_error(registry.kind, spec.name, missing, cls.extra)
     return component
@@ -213,22 +239,30 @@ def load_plugins(refs: Sequence[str]) -> list[tuple[str, list[str]]]:
     return loaded
 
 
-def build_systems(specs: Sequence[str], seed: int | None = None) -> list[System]:
+def build_systems(specs: Sequence[str], seed: int | None = None, normalize_ids: bool = False) -> list[System]:
     """Resolve summarizer specs through the registry; labels must be unique.
 
     A spec may stand for several systems: the class's ``expand_spec`` hook says which (one
     per system of a prediction file, each with its own spec and label). A run's ``seed``
-    fills the ``seed`` option of summarizers that have one, unless the spec sets it.
+    fills the ``seed`` option of summarizers that have one, unless the spec sets it; its
+    ``normalize_ids`` likewise fills the ``normalize_ids`` option (prediction files).
     """
     systems: list[System] = []
     for text in specs:
         parsed = ComponentSpec.parse(text)
         cls = _load(SUMMARIZERS, parsed.name, Summarizer, "SummarizerBase")
-        for spec in cls.expand_spec(parsed):
+        fills = normalize_ids and "normalize_ids" in option_fields(cls)
+        if fills and "normalize_ids" not in dict(parsed.options):
+            parsed = replace(parsed, options=tuple(sorted((*parsed.options, ("normalize_ids", "true")))))
+        with guarded(describe_component("summarizer", parsed.name, cls), "in expand_spec"):
+            expanded = cls.expand_spec(parsed)
+        for spec in expanded:
             if seed is not None and "seed" in option_fields(cls) and "seed" not in dict(spec.options):
                 spec = replace(spec, options=tuple(sorted((*spec.options, ("seed", str(seed))))))
             summarizer = _build(SUMMARIZERS, cls, spec)
-            systems.append(System(default_label(spec, summarizer), spec, summarizer))
+            with guarded(describe_component("summarizer", spec.name, cls), "while being built"):
+                label = default_label(spec, summarizer)
+            systems.append(System(label, spec, summarizer))
     labels = [s.label for s in systems]
     dupes = sorted({label for label in labels if labels.count(label) > 1})
     if dupes:

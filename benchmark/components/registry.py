@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from benchmark.core.errors import ConfigError
+from benchmark.core.guard import ComponentExit, guarded
 from benchmark.core.hashing import sha256_text
 
 T = TypeVar("T")
@@ -38,9 +39,10 @@ class Entry:
             return self.target
         module_name, _, attr = self.target.partition(":")
         try:
-            obj: Any = importlib.import_module(module_name)
-            for part in attr.split("."):
-                obj = getattr(obj, part)
+            with guarded(f"{self.name!r} ({self.origin}, {self.target})", "at import"):
+                obj: Any = importlib.import_module(module_name)
+                for part in attr.split("."):
+                    obj = getattr(obj, part)
         except (ImportError, AttributeError) as exc:
             raise ConfigError(f"cannot load {self.name!r} from {self.target} ({self.origin}): {exc}") from exc
         if not isinstance(obj, type):
@@ -116,7 +118,8 @@ class Registry(Generic[T]):
             if os.getcwd() not in sys.path and "" not in sys.path:
                 sys.path.insert(0, os.getcwd())  # as `python -m` does: a module beside you imports
             try:
-                module = importlib.import_module(module_name)
+                with guarded(f"plugin module {module_name!r}", "at import"):
+                    module = importlib.import_module(module_name)
             except ImportError as exc:
                 raise ConfigError(f"cannot import plugin module {module_name!r}: {exc}") from exc
             origin = f"plugin {ref}"
@@ -156,8 +159,11 @@ def _import_file(path: Path) -> Any:
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
     try:
-        spec.loader.exec_module(module)
+        with guarded(f"plugin file {path}", "at import"):
+            spec.loader.exec_module(module)
     except Exception as exc:
         del sys.modules[module_name]
+        if isinstance(exc, ComponentExit):
+            raise
         raise ConfigError(f"plugin file {path} failed to import: {exc}") from exc
     return module

@@ -20,8 +20,9 @@ from pathlib import Path
 
 from benchmark.core.errors import InputError
 
-REPORT_FORMATS = ("json", "csv", "md", "html", "pdf")
-"""Every report a run can write (pdf: headless Chromium prints the HTML)."""
+REPORT_FORMATS = ("json", "csv", "md", "html", "pdf", "latex")
+"""Every report a run can write (pdf: headless Chromium prints the HTML; latex: report.tex, the
+leaderboard as a booktabs table)."""
 DEFAULT_FORMATS = ("json", "csv", "md", "html")
 """What a run writes unless told otherwise."""
 

@@ -17,6 +17,7 @@ error naming them, and so is a record with neither text nor references.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import importlib
 import io
 import json
@@ -27,6 +28,7 @@ from typing import Any
 
 from benchmark.core.errors import ConfigError, InputError
 from benchmark.core.hashing import stable_hash
+from benchmark.inputs.ids import difference, normalize_id
 
 TEXT_FIELDS = ("text", "article", "document", "source", "content", "body")
 REFERENCE_FIELDS = ("references", "reference", "highlights", "summary", "summaries", "abstract")
@@ -367,10 +369,13 @@ def load_reference_set(
     id_field: str | None = None,
     name: str | None = None,
     limit: int | None = None,
+    normalize_ids: bool = False,
 ) -> ReferenceSet:
     """Load and validate a reference set from JSONL, CSV, TSV or ``hf:NAME[:CONFIG]:SPLIT``.
 
-    Raises InputError listing every problem (file and line) when any record is invalid.
+    Raises InputError listing every problem (file and line) when any record is invalid, and
+    when two ids are equal after normalisation (NFC, stripped): both lines are named.
+    ``normalize_ids`` stores every id normalised (:func:`benchmark.inputs.ids.normalize_id`).
     """
     fields = FieldMap(text=text_field, references=ref_field, id=id_field)
     problems: list[str] = []
@@ -385,6 +390,8 @@ def load_reference_set(
         docs = read_records(path, fields, problems)
         set_name = name or path.name.split(".")[0]
     _report_duplicates(docs, problems)
+    if normalize_ids:
+        docs = [(where, dataclasses.replace(doc, id=normalize_id(doc.id))) for where, doc in docs]
     _report_partial_text(docs, fields, problems)
     if problems:
         raise InputError(f"{len(problems)} problem(s) in reference set {spec}:", problems)
@@ -400,12 +407,21 @@ def _report_partial_text(docs: Located, fields: FieldMap, problems: list[str]) -
 
 
 def _report_duplicates(docs: Located, problems: list[str]) -> None:
-    first: dict[str, str] = {}
+    """Repeated ids, and ids that only look different (equal after NFC and stripping)."""
+    first: dict[str, tuple[str, str]] = {}
     for where, doc in docs:
-        if doc.id in first:
-            problems.append(f"{where}: duplicate id {doc.id!r} (first at {first[doc.id]})")
+        key = normalize_id(doc.id)
+        if key not in first:
+            first[key] = (where, doc.id)
+            continue
+        at, other = first[key]
+        if other == doc.id:
+            problems.append(f"{where}: duplicate id {doc.id!r} (first at {at})")
         else:
-            first[doc.id] = where
+            problems.append(
+                f"{where}: id {doc.id!r} equals id {other!r} at {at} after normalisation; they differ "
+                f"in {difference(doc.id, other)}; give them distinct ids"
+            )
 
 
 def write_jsonl_documents(docs: Iterable[Document]) -> str:

@@ -75,6 +75,10 @@ class RunConfig:
         None, "Field holding the reference(s); comma-separate several columns."
     )
     id_field: str | None = option(None, "Field holding the document id.")
+    normalize_ids: bool = option(
+        False, "Match document ids after Unicode NFC normalisation and stripping surrounding whitespace "
+        "(reference set and prediction files); recorded in results.json.", switch=True,
+    )
     limit: int | None = option(None, "Use only the first N documents.", minimum=1)
     cache: str | None = option(
         None, "Cache file (default $SUMBENCH_CACHE or ~/.cache/sumbench).", path=True, metavar="FILE"
@@ -124,7 +128,7 @@ class RunConfig:
         "fraction of the documents (0.05). Default 0.",
     )
     formats: tuple[str, ...] = option(
-        DEFAULT_FORMATS, "Reports to write: md, json, csv, html, pdf; a comma list or repeatable "
+        DEFAULT_FORMATS, "Reports to write: md, json, csv, html, pdf, latex; a comma list or repeatable "
         "(default: md, json, csv, html).", "--format", "-f", metavar="FORMAT",
     )
     embed_documents: bool = option(

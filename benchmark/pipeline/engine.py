@@ -31,6 +31,7 @@ from benchmark.components.build import (
     load_plugins,
 )
 from benchmark.core.errors import ConfigError
+from benchmark.core.guard import guarded
 from benchmark.core.hashing import stable_hash
 from benchmark.core.progress import NullProgress, Progress
 from benchmark.inputs.documents import Document, ReferenceSet, load_reference_set
@@ -74,18 +75,22 @@ def plan(config: RunConfig, reference_set: ReferenceSet | None = None) -> RunPla
     would otherwise fail later, and fixes every fingerprint and signature."""
     load_plugins(config.plugins)
     full = reference_set or load_reference_set(
-        config.dataset, text_field=config.text_field, ref_field=config.ref_field, id_field=config.id_field
+        config.dataset, text_field=config.text_field, ref_field=config.ref_field, id_field=config.id_field,
+        normalize_ids=config.normalize_ids,
     )
     refset = full.head(config.limit)
     metric_specs, notes = choose_metrics(config, refset)
-    systems = build_systems(config.summarizers, seed=config.seed)
+    systems = build_systems(config.summarizers, seed=config.seed, normalize_ids=config.normalize_ids)
     metrics = build_metrics(metric_specs)
     check_text_needs(full, systems, metrics)
     check_reference_needs(refset, systems, metrics, allow_partial=config.partial_references)
     if config.fail_under:
         from benchmark.stats.gate import validate_bounds
 
-        scales = {c: float(m.metric.display_scale(c)) for m in metrics for c in m.metric.columns()}
+        scales: dict[str, float] = {}
+        for m in metrics:
+            with guarded(m.describe(), "in columns or display_scale"):
+                scales.update({c: float(m.metric.display_scale(c)) for c in m.metric.columns()})
         labels = [s.label for s in systems]
         notes += [f"note: {n}" for n in validate_bounds(config.fail_under, scales, labels)]
     docs = refset.documents
@@ -208,6 +213,7 @@ def documents_ref(config: RunConfig, refset: ReferenceSet) -> dict[str, Any]:
         "ref_field": config.ref_field,
         "id_field": config.id_field,
         "limit": config.limit,
+        "normalize_ids": config.normalize_ids,
     }
 
 
@@ -245,14 +251,17 @@ def system_info(system: System, rows: Sequence[SummaryRecord]) -> SystemInfo:
 def metric_info(run: MetricRun) -> MetricInfo:
     """What results.json records of one metric: signature, columns, scales, direction."""
     metric = run.metric
-    columns = tuple(metric.columns())
+    with guarded(run.describe(), "in columns, headline_columns or display_scale"):
+        columns = tuple(metric.columns())
+        scales = {c: float(metric.display_scale(c)) for c in columns}
+        headline = tuple(metric.headline_columns())
     return MetricInfo(
         name=run.name,
         spec=str(run.spec),
         signature=run.signature,
         columns=columns,
-        scales={c: float(metric.display_scale(c)) for c in columns},
-        headline=tuple(metric.headline_columns()),
+        scales=scales,
+        headline=headline,
         higher_is_better=metric.higher_is_better,
         model=metric.pricing_model(),
     )
@@ -315,7 +324,8 @@ def score_config(
     if config.metrics:
         return config, None
     loaded = load_reference_set(
-        config.dataset, text_field=config.text_field, ref_field=config.ref_field, id_field=config.id_field
+        config.dataset, text_field=config.text_field, ref_field=config.ref_field,
+        id_field=config.id_field, normalize_ids=config.normalize_ids,
     )
     if loaded.head(config.limit).has_references:
         config = replace(config, metrics=SCORE_METRICS)

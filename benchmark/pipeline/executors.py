@@ -30,6 +30,7 @@ from typing import Any, Protocol, TypeVar
 
 from benchmark.components.registry import FILE_PLUGIN_PREFIX
 from benchmark.core.errors import ConfigError
+from benchmark.core.guard import guarded
 
 R = TypeVar("R")
 Args = tuple[Any, ...]
@@ -301,9 +302,10 @@ class ComponentActor:
         if component is None:
             import ray
 
-            component = self.components[key] = ray.get(holder[0])
+            with guarded("a component", "while loading on a Ray actor"):  # a plugin's import runs here
+                component = self.components[key] = ray.get(holder[0])
             self.built += 1
-        return index, fn(component, *rest)
+        return index, fn(component, *rest)  # fn guards its own calls into the component
 
     def run(self, fn: Callable[[], R]) -> R:
         return fn()

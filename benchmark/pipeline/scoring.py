@@ -24,6 +24,7 @@ from typing import Any
 
 from benchmark.components.base import Metric, Scored, Usage, check_columns
 from benchmark.components.build import MetricRun
+from benchmark.core.guard import ComponentExit, guarded
 from benchmark.core.progress import NullProgress, Progress, listening
 from benchmark.inputs.documents import Document
 from benchmark.pipeline.cache import Cache, CachedScore
@@ -83,18 +84,49 @@ def score_batch(
     metric: Metric, name: str, candidates: list[str], documents: list[Document]
 ) -> tuple[Scored, list[str]]:
     """One metric call: validated float columns, evidence and usage per candidate, and the
-    warnings it raised (runs in workers)."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        answer = metric.score(candidates=candidates, documents=documents)
+    warnings it raised (runs in workers).
+
+    The call runs under :class:`~benchmark.core.guard.guarded`: a batch in which the metric
+    raises ``SystemExit`` (or another ``BaseException`` but ``KeyboardInterrupt``) is retried
+    one candidate at a time, and a candidate that still fails gets no value (NaN, not cached;
+    gates count it as missing) and a warning naming its document."""
+    what = f"metric {name!r}"
+    try:
+        with warnings.catch_warnings(record=True) as caught, guarded(what, "in score"):
+            warnings.simplefilter("always")
+            answer = metric.score(candidates=candidates, documents=documents)
+    except ComponentExit as exc:
+        if len(candidates) > 1:
+            parts = [score_batch(metric, name, [c], [d]) for c, d in zip(candidates, documents, strict=True)]
+            return _joined([scored for scored, _ in parts]), [w for _, found in parts for w in found]
+        with guarded(what, "in columns"):
+            missing = {column: [math.nan] for column in metric.columns()}
+        return Scored(missing), [f"{exc}; document {documents[0].id!r} has no value"]
     scored = answer if isinstance(answer, Scored) else Scored(answer)
     n = len(candidates)
     columns = check_columns(scored.columns, n, name)
-    for what, items in (("evidence", scored.evidence), ("usage", scored.usage)):
+    for kind, items in (("evidence", scored.evidence), ("usage", scored.usage)):
         if items and len(items) != n:
-            raise ValueError(f"metric {name!r} returned {len(items)} {what} items, expected {n}")
+            raise ValueError(f"metric {name!r} returned {len(items)} {kind} items, expected {n}")
     values = {col: [float(v) for v in vals] for col, vals in columns.items()}
     return Scored(values, list(scored.evidence), list(scored.usage)), [str(w.message) for w in caught]
+
+
+def _joined(parts: Sequence[Scored]) -> Scored:
+    """One-candidate answers as one batch's answer (columns, evidence and usage aligned)."""
+    columns: dict[str, list[float]] = {}
+    for index, part in enumerate(parts):
+        for column, values in part.columns.items():
+            columns.setdefault(column, [math.nan] * index).extend(values)
+        for values in columns.values():
+            values.extend([math.nan] * (index + 1 - len(values)))
+    evidence = [p.evidence[0] if p.evidence else None for p in parts]
+    usage = [p.usage[0] if p.usage else None for p in parts]
+    return Scored(
+        columns,
+        evidence if any(e is not None for e in evidence) else [],
+        usage if any(u is not None for u in usage) else [],
+    )
 
 
 def score_pairs(run: MetricRun, pairs: Sequence[Pair], ctx: RunContext) -> list[PairScore]:
@@ -110,7 +142,8 @@ def score_pairs(run: MetricRun, pairs: Sequence[Pair], ctx: RunContext) -> list[
     keys = [(p.candidate, p.document.fingerprint) for p in pairs]
     unreadable = ctx.cache.bad_rows
     cached = ctx.cache.get_scores(signature, keys)
-    expected = set(metric.columns())
+    with guarded(run.describe(), "in columns"):
+        expected = set(metric.columns())
     incomplete = [key for key, hit in cached.items() if not expected <= set(hit.columns)]
     for key in incomplete:
         del cached[key]
@@ -130,7 +163,8 @@ def score_pairs(run: MetricRun, pairs: Sequence[Pair], ctx: RunContext) -> list[
             todo.setdefault(key, []).append(pair)
     fresh: dict[tuple[str, str], PairScore] = {}
     if todo:
-        size = metric.batch_documents or ctx.batch_size
+        with guarded(run.describe(), "in batch_documents"):
+            size = metric.batch_documents or ctx.batch_size
         by_batch: dict[int, list[Pair]] = {}
         for same in todo.values():
             by_batch.setdefault(position[same[0].document.id] // size, []).append(same[0])

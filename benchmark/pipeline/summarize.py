@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from benchmark.components.base import Summarizer, Summary, SummaryFailure, Usage
 from benchmark.components.build import System
+from benchmark.core.guard import ComponentExit, guarded
 from benchmark.core.progress import listening
 from benchmark.inputs.documents import Document
 from benchmark.pipeline.cache import CachedSummary
@@ -83,15 +84,20 @@ def _describe_exception() -> str:
 
 
 def summarize_batch(summarizer: Summarizer, docs: Sequence[Document]) -> list[Outcome]:
-    """The outcome of each document of one batch; a failing batch is retried per document."""
+    """The outcome of each document of one batch; a failing batch is retried per document.
+
+    Runs under :class:`~benchmark.core.guard.guarded` (here, in a worker process or on a Ray
+    actor alike): a summarizer that raises ``SystemExit`` fails the document, not the run."""
     start = time.perf_counter()
     try:
-        outputs = list(summarizer.summarize(docs))
+        with guarded(f"summarizer {summarizer.name!r}", "in summarize"):
+            outputs = list(summarizer.summarize(docs))
         if len(outputs) != len(docs):
             raise RuntimeError(f"returned {len(outputs)} summaries for {len(docs)} documents")
-    except Exception:
+    except Exception as exc:
         if len(docs) == 1:
-            return [Outcome(None, _describe_exception(), time.perf_counter() - start, MEASURED)]
+            reason = str(exc) if isinstance(exc, ComponentExit) else _describe_exception()
+            return [Outcome(None, reason, time.perf_counter() - start, MEASURED)]
         return [item for doc in docs for item in summarize_batch(summarizer, [doc])]
     elapsed = time.perf_counter() - start
     each = elapsed / max(len(docs), 1)
@@ -128,7 +134,8 @@ def summarize_system(system: System, docs: Sequence[Document], ctx: RunContext) 
     ctx.progress.start(task, len(docs))
     ctx.progress.advance(task, len(docs) - len(todo))  # cached, or nothing to summarize from
     computed: dict[str, Outcome] = dict(unscorable)
-    size = system.summarizer.batch_documents or ctx.batch_size
+    with guarded(system.describe(), "in batch_documents"):
+        size = system.summarizer.batch_documents or ctx.batch_size
     batches = _batches(todo, size)
     arguments = ((system.summarizer, batch) for batch in batches)
     live = [0, 0]  # documents the component reported done in the running batch; batches finished

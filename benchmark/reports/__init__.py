@@ -1,4 +1,4 @@
-"""Report writers: Markdown and HTML from Results, plus writing a run's output directory.
+"""Report writers: Markdown, HTML and LaTeX from Results, plus writing a run's output directory.
 
 The statistics (:func:`benchmark.stats.analysis.analyze`) are computed once per write and
 passed to every renderer.
@@ -58,11 +58,15 @@ def _render(
         written["json"] = atomic_write_text(out / "results.json", results.to_json())
     if "csv" in formats:
         written["csv"] = atomic_write_text(out / "scores.csv", results.scores_csv())
-    if "md" in formats or "html" in formats or "pdf" in formats:
+    if any(f in formats for f in ("md", "html", "pdf", "latex")):
         if analysis is None:
             from benchmark.stats.analysis import analyze
 
             analysis = analyze(results)
+        if "latex" in formats:
+            from benchmark.reports.latex import render_latex
+
+            written["latex"] = atomic_write_text(out / "report.tex", render_latex(results, analysis))
         if "md" in formats:
             from benchmark.reports.markdown import render_markdown
 

@@ -34,6 +34,7 @@ import pandas as pd
 from benchmark.components.base import Usage
 from benchmark.core.atomic import atomic_write_text
 from benchmark.core.errors import InputError
+from benchmark.core.spreadsheet import FORMULA_STARTS, inert_cell
 from benchmark.results.metadata import RunMetadata
 
 SCHEMA_NAME = "sumbench-results"
@@ -208,12 +209,21 @@ class Results:
         return json.dumps(payload, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
 
     def scores_csv(self) -> str:
-        """Wide CSV for spreadsheets: one row per document and system, one column per score."""
+        """Wide CSV for spreadsheets: one row per document and system, one column per score.
+
+        Ids, system and column names that a spreadsheet would read as a formula get a
+        leading ``'`` (:func:`~benchmark.core.spreadsheet.inert_cell`); results.json keeps them raw."""
         buffer = io.StringIO()
         wide = self.scores.pivot_table(
             index=["doc_id", "system"], columns="column", values="value", aggfunc="first"
-        ).reindex(columns=self.metric_columns)
-        wide.reset_index().to_csv(buffer, index=False, float_format="%.6f")
+        ).reindex(columns=self.metric_columns).reset_index()
+        for name in ("doc_id", "system"):
+            risky = wide[name].astype(str).str.startswith(FORMULA_STARTS)  # vectorised; few cells match
+            wide.loc[risky, name] = wide.loc[risky, name].map(inert_cell)
+        wide.columns = [inert_cell(str(c)) for c in wide.columns]
+        # CRLF (RFC 4180) also makes the writer quote a cell holding a lone "\r", which a
+        # spreadsheet would otherwise read as a row break, starting a new, unneutralised cell
+        wide.to_csv(buffer, index=False, float_format="%.6f", lineterminator="\r\n")
         return buffer.getvalue()
 
     def save(self, directory: str | Path) -> dict[str, Path]:
@@ -293,6 +303,7 @@ def resolve_documents(results: Results) -> tuple[list[dict[str, Any]], str | Non
         refset = load_reference_set(
             source, text_field=ref.get("text_field"), ref_field=ref.get("ref_field"),
             id_field=ref.get("id_field"), limit=ref.get("limit"),
+            normalize_ids=ref.get("normalize_ids") is True,
         )
     except InputError:
         return [], f"Articles are not shown: the reference set {source} could not be read."

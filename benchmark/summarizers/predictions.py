@@ -44,6 +44,7 @@ from benchmark.components.specs import ComponentSpec, build_component
 from benchmark.core.errors import ConfigError, InputError
 from benchmark.core.hashing import stable_hash
 from benchmark.inputs.documents import ID_FIELDS, Document, iter_records
+from benchmark.inputs.ids import NearMatches, normalize_id
 
 SUMMARY_FIELDS = ("summary", "prediction", "output", "system_output", "hypothesis", "generated")
 SYSTEM_FIELD = "system"
@@ -73,16 +74,19 @@ def read_prediction_file(
     id_field: str | None = None,
     summary_field: str | None = None,
     system_field: str | None = None,
+    normalize_ids: bool = False,
 ) -> PredictionFile:
     """Parse a prediction file; InputError lists every problem with file:line.
 
-    Memoised by path and content hash, so expanding a spec into its systems parses the file once.
+    ``normalize_ids`` keys the rows by :func:`~benchmark.inputs.ids.normalize_id` (two ids
+    of one system equal after it are a duplicate). Memoised by path and content hash, so
+    expanding a spec into its systems parses the file once.
     """
     file = Path(path)
     if not file.is_file():
         raise InputError(f"prediction file not found: {file}")
     digest = hashlib.sha256(file.read_bytes()).hexdigest()
-    return _read_cached(str(file), digest, id_field, summary_field, system_field)
+    return _read_cached(str(file), digest, id_field, summary_field, system_field, normalize_ids)
 
 
 @functools.lru_cache(maxsize=64)
@@ -92,6 +96,7 @@ def _read_cached(
     id_field: str | None,
     summary_field: str | None,
     system_field: str | None,
+    normalize_ids: bool,
 ) -> PredictionFile:
     path = Path(shown)
     problems: list[str] = []
@@ -107,6 +112,7 @@ def _read_cached(
     system_name = system_field or SYSTEM_FIELD
     has_systems = system_field is not None or any(SYSTEM_FIELD in r for _, _, r in records)
     systems: dict[str | None, dict[str, Prediction]] = {}
+    raw_ids: dict[tuple[str | None, str], str] = {}
     for where, _, record in records:
         row = _parse_row(record, where, id_field, summary_field, problems)
         system = None
@@ -116,13 +122,17 @@ def _read_cached(
                 problems.append(f"{where}: no system name (field {system_name!r})")
         if row is None or (has_systems and not system):
             continue
-        doc_id, prediction = row
+        raw_id, prediction = row
+        doc_id = normalize_id(raw_id) if normalize_ids else raw_id
         rows = systems.setdefault(system, {})
         if doc_id in rows:
             of = f" of system {system!r}" if system is not None else ""
-            problems.append(f"{where}: duplicate id {doc_id!r}{of} (first at {rows[doc_id].where})")
+            other = raw_ids[(system, doc_id)]
+            same = "" if other == raw_id else f" (equal to {other!r} after normalisation)"
+            problems.append(f"{where}: duplicate id {raw_id!r}{same}{of} (first at {rows[doc_id].where})")
         else:
             rows[doc_id] = prediction
+            raw_ids[(system, doc_id)] = raw_id
     _raise(path, problems)
     return PredictionFile(shown, systems)
 
@@ -191,6 +201,7 @@ class Predictions(SummarizerBase):
     summary_field: str | None = None
     system_field: str | None = None
     system: str | None = None
+    normalize_ids: bool = False
     _file: PredictionFile = field(init=False, repr=False, compare=False)
     _aligned: dict[str, Prediction] = field(init=False, repr=False, compare=False, default_factory=dict)
 
@@ -203,7 +214,9 @@ class Predictions(SummarizerBase):
                 "a .txt prediction file has no fields; id_field, summary_field, "
                 "system_field and system apply to JSONL, CSV and TSV"
             )
-        file = read_prediction_file(self.path, self.id_field, self.summary_field, self.system_field)
+        file = read_prediction_file(
+            self.path, self.id_field, self.summary_field, self.system_field, self.normalize_ids
+        )
         object.__setattr__(self, "_file", file)
         names = self.system_names()
         if self.system is not None and self.system not in names:
@@ -265,7 +278,11 @@ class Predictions(SummarizerBase):
             object.__setattr__(self, "_aligned", aligned)
             return
         known = {doc.id for doc in documents}
-        unknown = [f"{p.where}: id {doc_id!r}" for doc_id, p in self.rows.items() if doc_id not in known]
+        near = NearMatches(known)
+        unknown = [
+            f"{p.where}: id {doc_id!r}{near.explain(doc_id)}"
+            for doc_id, p in self.rows.items() if doc_id not in known
+        ]
         if unknown:
             of = f" (system {self.system!r})" if self.system is not None else ""
             raise InputError(
