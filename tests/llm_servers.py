@@ -10,7 +10,10 @@
 - ``mixed``: per article of the ``tiny_set`` fixture: story 0 echo, story 1 garbage,
   story 2 one 429 then echo;
 - ``judge``: the answer "3" with known log-probabilities (3: 0.5, 4: 0.3, 2: 0.1, "The": 0.1);
-- ``judge-text``: "Score: 4" without log-probabilities; ``judge-bad``: "excellent".
+- ``judge-text``: "Score: 4" without log-probabilities; ``judge-bad``: "excellent";
+- ``usage``: like ``echo``, with ``usage`` (prompt tokens: the prompt's words; completion
+  tokens: the answer's words) and ``finish_reason`` ``length`` when the prompt holds "story 1";
+  ``usage-none``: like ``echo`` with no ``usage`` at all.
 
 Every request is recorded (time, headers, body) in ``requests``.
 """
@@ -92,10 +95,17 @@ class ScriptedServer:
             content = "Score: 4"
         elif model == "judge-bad":
             content = "excellent"
-        choice = {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}
+        finish = "length" if model == "usage" and "story 1" in prompt else "stop"
+        choice = {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": finish}
         if logprobs:
             choice["logprobs"] = logprobs
-        payload = {"id": "c1", "object": "chat.completion", "created": 0, "model": model, "choices": [choice]}
+        payload: dict[str, Any] = {
+            "id": "c1", "object": "chat.completion", "created": 0, "model": model, "choices": [choice]
+        }
+        if model == "usage":
+            words = sum(len(m["content"].split()) for m in body["messages"])
+            payload["usage"] = {"prompt_tokens": words, "completion_tokens": len(content.split()),
+                                "total_tokens": words + len(content.split())}
         return 200, {}, json.dumps(payload).encode()
 
 

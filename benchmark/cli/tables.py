@@ -98,12 +98,33 @@ def print_leaderboard(results: Results, analysis: Analysis | None = None) -> Non
     console.print(leaderboard(results, analysis or analyze_run(results), console.width))
 
 
+def cost_table(results: Results) -> Table | None:
+    """The cost and speed of each system that called a model (tokens, latency, truncation,
+    cost), or None when none did."""
+    from benchmark.reports.costs import HEADER, cost_rows
+
+    rows = cost_rows(results)
+    if not rows:
+        return None
+    table = Table(title="cost and speed", padding=(0, 1))
+    for name in HEADER:
+        table.add_column(name, justify="left" if name == "system" else "right", overflow="fold")
+    for row in rows:
+        table.add_row(*(Text(printable(cell)) for cell in row))
+    return table
+
+
 def print_outcome(outcome: RunOutcome) -> None:
     """A finished run as the terminal shows it: the leaderboard, the files written, the gate
     checks that passed; a failed check raises GateFailed (exit 1, its lines on stderr)."""
     from benchmark.cli.console import say
 
+    from benchmark.cli.console import console
+
     print_leaderboard(outcome.results, outcome.analysis)
+    costs = cost_table(outcome.results)
+    if costs is not None:
+        console.print(costs)
     for kind, path in outcome.written.items():
         say(f"wrote {kind:<4} {path}")
     for line in outcome.gates.passed:

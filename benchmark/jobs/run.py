@@ -68,7 +68,8 @@ def run_job(
     for note in preflight(config, write=write):
         progress.note(note)
     results = execute(plan(config, reference_set), progress)
-    gates = evaluate_bounds(results, config.fail_under, allow_failures=config.allow_failures)
+    bounds = (*config.fail_under, *config.fail_over)
+    gates = evaluate_bounds(results, bounds, allow_failures=config.allow_failures)
     results = results.with_metadata(replace(results.metadata, gates=gates.checks))
     analysis = analyze_run(results)
     written: dict[str, Path] = {}

@@ -84,7 +84,9 @@ def plan(config: RunConfig, reference_set: ReferenceSet | None = None) -> RunPla
     metrics = build_metrics(metric_specs)
     check_text_needs(full, systems, metrics)
     check_reference_needs(refset, systems, metrics, allow_partial=config.partial_references)
-    if config.fail_under:
+    bounds = (*config.fail_under, *config.fail_over)
+    if bounds:
+        from benchmark.results.usage import FIGURES
         from benchmark.stats.gate import validate_bounds
 
         scales: dict[str, float] = {}
@@ -92,7 +94,8 @@ def plan(config: RunConfig, reference_set: ReferenceSet | None = None) -> RunPla
             with guarded(m.describe(), "in columns or display_scale"):
                 scales.update({c: float(m.metric.display_scale(c)) for c in m.metric.columns()})
         labels = [s.label for s in systems]
-        notes += [f"note: {n}" for n in validate_bounds(config.fail_under, scales, labels)]
+        figures = {f: 1.0 for f in FIGURES}
+        notes += [f"note: {n}" for n in validate_bounds(bounds, {**figures, **scales}, labels)]
     docs = refset.documents
     prepared_systems = tuple(system.prepared(full.documents) for system in systems)
     prepared_metrics = tuple(run.prepared(docs) for run in metrics)

@@ -21,6 +21,8 @@ from markupsafe import Markup
 from benchmark.inputs.text import count_words
 from benchmark.reports import faithmarks
 from benchmark.reports.charts import chart
+from benchmark.reports.costs import COST_NOTE, EVAL_HEADER, cost_rows, eval_cost_rows
+from benchmark.reports.costs import HEADER as COST_HEADER
 from benchmark.reports.format import fmt_ci, fmt_delta, fmt_p, fmt_score
 from benchmark.reports.highlight import N as NGRAM_N
 from benchmark.reports.highlight import shared_bigram_marks
@@ -268,4 +270,10 @@ def render_html(results: Results, analysis: Analysis, max_documents: int = MAX_D
         max_documents=max_documents,
         missing_texts=missing,
         ngram_n=NGRAM_N,
+        cost_header=COST_HEADER,
+        costs=cost_rows(results),
+        eval_header=EVAL_HEADER,
+        eval_costs=eval_cost_rows(results),
+        cost_note=COST_NOTE,
+        gates=results.metadata.gates,
     )

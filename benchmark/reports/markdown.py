@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from benchmark.reports.costs import COST_NOTE, EVAL_HEADER, cost_rows, eval_cost_rows
+from benchmark.reports.costs import HEADER as COST_HEADER
 from benchmark.reports.format import fmt_ci, fmt_delta, fmt_p, fmt_score, md_code, md_escape
 from benchmark.reports.templating import environment
 from benchmark.results.table import Results
@@ -170,5 +172,11 @@ def render_markdown(results: Results, analysis: Analysis, comparison: Comparison
         },
         example=example_article(results),
         failures=failures(results),
+        cost_header=COST_HEADER,
+        costs=[[md_escape(c) for c in row] for row in cost_rows(results)],
+        eval_header=EVAL_HEADER,
+        eval_costs=[[md_escape(c) for c in row] for row in eval_cost_rows(results)],
+        cost_note=COST_NOTE,
+        gates=[("pass" if g.ok else "FAIL", md_code(g.line)) for g in meta.gates],
         n_failed=int(results.summaries["error"].notna().sum()) if len(results.summaries) else 0,
     )

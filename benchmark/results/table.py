@@ -1,8 +1,8 @@
 """Results: long-form tables plus metadata, saved as a versioned JSON and CSV.
 
-``results.json`` schema (version 2; see docs/results-schema.md)::
+``results.json`` schema (version 3; see docs/results-schema.md)::
 
-    {"schema": "sumbench-results", "schema_version": 2,
+    {"schema": "sumbench-results", "schema_version": 3,
      "metadata": {...},
      "summaries": [{doc_id, system, summary, seconds, timing, error, cached, prompt_tokens,
                     completion_tokens, latency, retries, tokens_counted, finish_reason}],
@@ -10,10 +10,12 @@
      "evidence": [{doc_id, system, metric, evidence}],   # metric: the component, e.g. faithfulness
      "eval_usage": [{doc_id, system, metric, prompt_tokens, completion_tokens, latency,
                      requests, cached}],   # what the evaluation's own model calls cost
+     "usage": {"systems": {name: figures}, "evaluation": {metric: figures}},   # derived, per system
      "documents": [{id, title, text, references}],   # only with --embed-documents
      "documents_ref": {source, fingerprint, documents, text_field, ref_field, id_field, limit}}
 
-Version 1 files (no usage columns, evidence or eval_usage) still load, with those empty. By
+Version 1 files (no usage columns, evidence or eval_usage) and version 2 files (no gate checks,
+prices or usage figures) still load, with those empty; ``usage`` is recomputed on load. By
 default a run stores its documents by reference only, so large runs stay small;
 :func:`resolve_documents` reads them back for a report, checking the fingerprint.
 """
@@ -36,10 +38,11 @@ from benchmark.core.atomic import atomic_write_text
 from benchmark.core.errors import InputError
 from benchmark.core.spreadsheet import FORMULA_STARTS, inert_cell
 from benchmark.results.metadata import RunMetadata
+from benchmark.results.usage import json_ready
 
 SCHEMA_NAME = "sumbench-results"
-SCHEMA_VERSION = 2
-READABLE_VERSIONS = (1, 2)
+SCHEMA_VERSION = 3
+READABLE_VERSIONS = (1, 2, 3)
 SUMMARY_COLUMNS = [
     "doc_id", "system", "summary", "seconds", "timing", "error", "cached", "prompt_tokens",
     "completion_tokens", "latency", "retries", "tokens_counted", "finish_reason",
@@ -124,6 +127,26 @@ class Results:
         return cls(frame, scores_frame, metadata, documents, documents_ref, embed_documents,
                    evidence_frame, usage_frame)
 
+    def system_figures(self) -> dict[str, dict[str, Any]]:
+        """Per system: tokens, latency p50/p95, truncation, throughput and cost (with the run's
+        prices); see :mod:`benchmark.results.usage`."""
+        from benchmark.results.prices import parse_price
+        from benchmark.results.usage import system_figures
+
+        prices = [parse_price(str(t)) for t in self.metadata.config.get("prices") or ()]
+        models = {s.name: s.model for s in self.metadata.systems}
+        in_flight = {s.name: s.in_flight for s in self.metadata.systems}
+        return system_figures(self.summaries, self.systems, prices, models, in_flight)
+
+    def evaluation_figures(self) -> dict[str, dict[str, Any]]:
+        """What the evaluation's own model calls cost (the judge, claim checks), per metric."""
+        from benchmark.results.prices import parse_price
+        from benchmark.results.usage import evaluation_figures
+
+        prices = [parse_price(str(t)) for t in self.metadata.config.get("prices") or ()]
+        models = {m.name: m.model for m in self.metadata.metrics}
+        return evaluation_figures(self.eval_usage, prices, models)
+
     def with_metadata(self, metadata: RunMetadata) -> Results:
         """These results under other metadata (the gate checks added after the run)."""
         return dataclasses.replace(self, metadata=metadata)
@@ -202,6 +225,10 @@ class Results:
             "scores": _records(self.scores.rename(columns={"column": "metric"}), JSON_SCORE_COLUMNS),
             "evidence": _records(self.evidence, EVIDENCE_COLUMNS),
             "eval_usage": _records(self.eval_usage, USAGE_COLUMNS),
+            "usage": {
+                "systems": json_ready(self.system_figures()),
+                "evaluation": json_ready(self.evaluation_figures()),
+            },
             "documents": self.documents if self.embed_documents else [],
         }
         if self.documents_ref:

@@ -29,7 +29,10 @@ FIGURES = (
     "per_minute", "cost", "cost_per_1k",
 )
 """Per-system figures a gate may bound (``--fail-over latency_p95=3``)."""
-FIGURE_UNITS = {"truncated": "%", "cost": "$", "cost_per_1k": "$", "latency_p50": "s", "latency_p95": "s"}
+FIGURE_UNITS = {
+    "truncated": "%", "cost": "$", "cost_per_1k": "$", "latency_p50": "s", "latency_p95": "s",
+    "per_minute": "per minute", "prompt_tokens": "tokens", "completion_tokens": "tokens", "tokens": "tokens",
+}
 
 
 def _percentile(values: pd.Series, q: float) -> float:

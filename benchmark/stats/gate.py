@@ -17,11 +17,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 from benchmark.core.errors import ConfigError, GateFailed
 from benchmark.results.metadata import GateCheck as Check
 from benchmark.results.table import Results
+from benchmark.results.usage import FIGURE_UNITS, FIGURES
 from benchmark.stats.bounds import (
     Bound,
     parse_allowance,
@@ -92,33 +93,61 @@ def missing_line(system: str, column: str, missing: int, total: int, failed: int
 
 
 def evaluate_bounds(
-    results: Results, bounds: Sequence[Bound], *, allow_failures: str | None = None
+    results: Results,
+    bounds: Sequence[Bound],
+    *,
+    allow_failures: str | None = None,
+    figures: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> GateReport:
-    """Check every system's mean of each gated column against its bound."""
+    """Check every system against each bound: a score column's mean (x100 for fractions, so a
+    0/1 verdict column reads as a percentage of summaries), or a per-system figure of
+    :mod:`benchmark.results.usage` (latency, cost, truncation, tokens) as it is shown."""
     if not bounds:
         return GateReport()
     means = results.means()
     scales = {c: results.scale(c) for c in means.columns}
-    validate_bounds(bounds, scales, results.systems)
+    figures = figures if figures is not None else results.system_figures()
+    validate_bounds(bounds, {**{f: 1.0 for f in FIGURES}, **scales}, results.systems)
     allowed = parse_allowance(allow_failures)(len(results.document_ids))
     total = len(results.document_ids)
     checks: list[Check] = []
     for gate in bounds:
-        scale = scales[gate.column]
-        missing = results.missing(gate.column)
         for system in [gate.system] if gate.system else results.systems:
-            mean = float(cast(float, means.at[system, gate.column])) if system in means.index else math.nan
-            if missing[system] > allowed or math.isnan(mean):
-                failed = results.metadata.failed(system)
-                line = missing_line(system, gate.column, missing[system], total, failed, allowed)
-                checks.append(Check(False, line, system, gate.column))
-                continue
-            shown = scale * mean
-            ok = shown <= gate.value if gate.upper else shown >= gate.value
-            sign = ("<=" if ok else ">") if gate.upper else (">=" if ok else "<")
-            line = f"{system}: {gate.column} mean {shown:.2f} {sign} {gate.value:.2f} ({unit(scale)})"
-            checks.append(Check(ok, ("pass " if ok else "FAIL ") + line, system, gate.column))
+            if gate.column in scales:
+                check = _mean_check(results, means, gate, system, scales[gate.column], allowed, total)
+            else:
+                check = _figure_check(gate, system, figures.get(system, {}))
+            checks.append(check)
     return GateReport(tuple(checks))
+
+
+def _verdict(gate: Bound, system: str, what: str, shown: float, unit_text: str) -> Check:
+    ok = shown <= gate.value if gate.upper else shown >= gate.value
+    sign = ("<=" if ok else ">") if gate.upper else (">=" if ok else "<")
+    line = f"{system}: {gate.column} {what}{shown:.2f} {sign} {gate.value:.2f} ({unit_text})"
+    return Check(ok, ("pass " if ok else "FAIL ") + line, system, gate.column)
+
+
+def _mean_check(
+    results: Results, means: Any, gate: Bound, system: str, scale: float, allowed: int, total: int
+) -> Check:
+    missing = results.missing(gate.column)[system]
+    mean = float(cast(float, means.at[system, gate.column])) if system in means.index else math.nan
+    if missing > allowed or math.isnan(mean):
+        failed = results.metadata.failed(system)
+        line = missing_line(system, gate.column, missing, total, failed, allowed)
+        return Check(False, line, system, gate.column)
+    return _verdict(gate, system, "mean ", scale * mean, unit(scale))
+
+
+def _figure_check(gate: Bound, system: str, figures: Mapping[str, Any]) -> Check:
+    value = figures.get(gate.column)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        why = "no price for its model (--price MODEL=IN/OUT)" if gate.column.startswith("cost") else (
+            "no value (the summarizer reported none)"
+        )
+        return Check(False, f"FAIL {system}: {gate.column} has {why}", system, gate.column)
+    return _verdict(gate, system, "", float(value), FIGURE_UNITS.get(gate.column, "raw"))
 
 
 def evaluate_coverage(comparison: Comparison, min_coverage: float = 1.0) -> GateReport:
