@@ -117,9 +117,7 @@ def cost_table(results: Results) -> Table | None:
 def print_outcome(outcome: RunOutcome) -> None:
     """A finished run as the terminal shows it: the leaderboard, the files written, the gate
     checks that passed; a failed check raises GateFailed (exit 1, its lines on stderr)."""
-    from benchmark.cli.console import say
-
-    from benchmark.cli.console import console
+    from benchmark.cli.console import console, say
 
     print_leaderboard(outcome.results, outcome.analysis)
     costs = cost_table(outcome.results)
