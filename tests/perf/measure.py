@@ -16,7 +16,7 @@ from typing import Any
 import psutil
 
 ROOT = Path(__file__).resolve().parents[2]
-OUT = ROOT / "reports" / "perf"
+OUT = Path(os.environ.get("SUMBENCH_PERF_OUT") or ROOT / "reports" / "perf" / "latest")  # ignored by git
 LIBRARIES = ("rouge-score", "nltk", "blingfire", "numpy", "torch", "transformers", "bert-score", "ray")
 
 
@@ -102,7 +102,8 @@ def measure_cli(
 
 
 def write_json(name: str, payload: dict[str, Any]) -> Path:
-    """Write one benchmark's JSON to ``reports/perf/`` and rewrite the README there from it."""
+    """Write one benchmark's JSON to the perf folder (``$SUMBENCH_PERF_OUT``, default
+    ``reports/perf/latest/``, ignored by git) and rewrite the README there from it."""
     from render import write
 
     OUT.mkdir(parents=True, exist_ok=True)

@@ -1,12 +1,18 @@
-"""Write ``reports/perf/README.md`` from the JSON files the benchmarks leave in ``reports/perf/``."""
+"""Write the README of the perf folder from the JSON files the benchmarks leave there.
+
+The folder is ``$SUMBENCH_PERF_OUT``, default ``reports/perf/latest/`` (ignored by git): a run of
+the benchmarks never rewrites the figures committed in ``reports/perf/``; copy a run's files up
+when they are the ones to keep."""
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
-OUT = Path(__file__).resolve().parents[2] / "reports" / "perf"
+LATEST = Path(__file__).resolve().parents[2] / "reports" / "perf" / "latest"
+OUT = Path(os.environ.get("SUMBENCH_PERF_OUT") or LATEST)
 COMMAND = ".venv/bin/python -m pytest tests/perf -m perf -p no:xdist"
 
 

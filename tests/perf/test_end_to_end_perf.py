@@ -82,3 +82,5 @@ def test_end_to_end(shared_data: Path, tmp_path: Path, report: dict[str, Any], n
                               if (r["documents"], r["workers"], r["metrics"]) != key]
             report["runs"].append(entry)
             write_json("end_to_end.json", report)  # after every run: an interruption keeps what was measured
+    walls = {w: min(r["wall_s"] for r in measured[w]) for w in WORKERS}
+    assert walls[max(WORKERS)] / walls[min(WORKERS)] <= 1.1, walls  # more workers never much slower

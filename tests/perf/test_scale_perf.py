@@ -69,6 +69,7 @@ def test_scale(shared_data: Path, tmp_path: Path) -> None:
     if _supports("--embed-documents"):
         report["cached_embedded"] = _run(dataset, tmp_path, "embedded", "--embed-documents")
     write_json("scale.json", report)
+    assert report["cached"]["wall_s"] / cold["wall_s"] <= 0.1, report  # a rerun recomputes nothing
 
 
 def test_scale_rouge_only(shared_data: Path, tmp_path: Path) -> None:

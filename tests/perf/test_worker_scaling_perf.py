@@ -45,3 +45,6 @@ def test_worker_scaling(shared_data: Path, tmp_path: Path) -> None:
             runs.append({"workers": workers, "rep": rep, **result, "timings": meta["timings"]})
     write_json(f"worker_scaling_{cores}cores.json", {"benchmark": "worker_scaling", "documents": N_DOCS,
                                                        "runs": runs, "machine": machine()})
+    if cores >= 2:  # the pool must not cost more than it gives: 2 workers at most 1.1x one worker's wall
+        best = {w: min(r["wall_s"] for r in runs if r["workers"] == w) for w in (1, 2)}
+        assert best[2] / best[1] <= 1.1, best
