@@ -53,32 +53,26 @@ app.command("meta-eval")(meta_commands.meta_eval)
 app.add_typer(dataset_app, name="dataset")
 
 
-def main() -> None:
-    """Console-script entry point: exit 0 pass, 1 a gate failed, 2 a usage or input error,
-    3 an internal error (its traceback in a log file the message names)."""
-    import sys
-
-    from benchmark.cli.console import EXIT_USAGE, report_error, report_internal_error
-    from benchmark.core.errors import SumbenchError
+def run_app(argv: list[str] | None = None) -> int:
+    """Run the app on ``argv`` (default: the command line) and return its exit code: 0 pass,
+    1 a gate failed, 2 a usage or input error, 3 an internal error (traceback in a log file the
+    message names). Every error is mapped here, by :func:`benchmark.cli.console.exit_code`."""
+    from benchmark.cli.console import exit_code
 
     try:
-        code = app(standalone_mode=False)
-    except (typer.Abort, KeyboardInterrupt):
-        sys.stderr.write("aborted\n")
-        code = 130
-    except SumbenchError as exc:
-        code = report_error(exc)
-    except Exception as exc:
-        if _is_usage_error(exc):  # click's usage and parameter errors: always 2
-            exc.show()  # type: ignore[attr-defined]
-            code = EXIT_USAGE
-        else:
-            code = report_internal_error(exc)
-    except BaseException as exc:  # a component's SystemExit that escaped every guard: never its code
+        code = app(args=argv, standalone_mode=False)
+    except BaseException as exc:
         if isinstance(exc, SystemExit) and _raised_by_the_cli_framework(exc):
             raise  # click's shell completion exits by itself
-        code = report_internal_error(exc)
-    sys.exit(code if isinstance(code, int) else 0)
+        code = exit_code(exc)  # a component's SystemExit that escaped every guard: never its code
+    return code if isinstance(code, int) else 0
+
+
+def main() -> None:
+    """Console-script entry point: exits with :func:`run_app`'s code."""
+    import sys
+
+    sys.exit(run_app())
 
 
 def _raised_by_the_cli_framework(exc: BaseException) -> bool:
@@ -88,8 +82,3 @@ def _raised_by_the_cli_framework(exc: BaseException) -> bool:
         tb = tb.tb_next
     module = str(tb.tb_frame.f_globals.get("__name__", "")) if tb is not None else ""
     return module.split(".")[0] in ("click", "typer")
-
-
-def _is_usage_error(exc: Exception) -> bool:
-    """A click exception (bad option, missing argument, unreadable file): it can show itself."""
-    return callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None), int)

@@ -70,22 +70,42 @@ def report_internal_error(exc: BaseException) -> int:
     return EXIT_INTERNAL
 
 
+def exit_code(exc: BaseException) -> int:
+    """The one mapping of an error to its exit code, printing its message: a SumbenchError
+    (clean message; 1 for a failed gate, else 2), a click usage error (2), an interrupt (130),
+    anything else an internal error (3, traceback in a log file)."""
+    if isinstance(exc, typer.Exit):
+        return int(exc.exit_code)
+    if isinstance(exc, typer.Abort | KeyboardInterrupt):
+        sys.stderr.write("aborted\n")
+        return 130
+    if isinstance(exc, SumbenchError):
+        return report_error(exc)
+    if _is_usage_error(exc):
+        exc.show()  # type: ignore[attr-defined]
+        return EXIT_USAGE
+    return report_internal_error(exc)
+
+
+def _is_usage_error(exc: BaseException) -> bool:
+    """A click exception (bad option, missing argument, unreadable file): it can show itself."""
+    return callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None), int)
+
+
 def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
-    """Turn SumbenchError into a clean message and its exit code (no traceback); any other
-    exception into exit code 3 with its traceback in a log file."""
+    """A command whose errors end as :func:`exit_code` says, also when the app is invoked
+    without :func:`benchmark.cli.app.run_app` (Typer's test runner)."""
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
-        except SumbenchError as exc:
-            raise typer.Exit(report_error(exc)) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
         except Exception as exc:
-            if callable(getattr(exc, "show", None)):  # a click usage error: main() makes it 2
+            if _is_usage_error(exc):  # click prints it and exits 2 itself
                 raise
-            raise typer.Exit(report_internal_error(exc)) from None
+            raise typer.Exit(exit_code(exc)) from None
 
     return wrapper
 

@@ -130,13 +130,13 @@ def meta_eval(
 
 def _print_extras(result: object, bootstrap: int) -> None:
     """Pairwise comparisons (Pearson) and binary agreement, when there are any."""
-    from benchmark.meta.compare_metrics import comparison_table
+    from benchmark.meta.compare_metrics import metric_comparison_rows
     from benchmark.meta.meta_eval import MetaEval
 
     assert isinstance(result, MetaEval)
     levels = dict.fromkeys(r["level"] for r in result.comparisons)
     for level in levels:
-        header, rows = comparison_table(result.comparisons, level)
+        header, rows = metric_comparison_rows(result.comparisons, level)
         table = Table(title=f"Pearson, {level} level: is A better than B? One-sided p for the better; "
                       f"paired bootstrap ({bootstrap}) and Williams' test")
         for col in header:

@@ -101,7 +101,7 @@ def _pair(fa: dict[str, Any], fb: dict[str, Any], wab: float, a: str, b: str) ->
     ra, rb = fa["r"], fb["r"]
     a_better = not (rb > ra)
     sign = 1.0 if a_better else -1.0
-    boot = partial.paired_bootstrap(sign * (ra - rb), sign * (fa["boot"] - fb["boot"]))
+    boot = partial.bootstrap_difference(sign * (ra - rb), sign * (fa["boot"] - fb["boot"]))
     wa, wb, n = fa["williams_r"], fb["williams_r"], fa["n"]
     test = partial.williams(wa, wb, wab, n) if a_better else partial.williams(wb, wa, wab, n)
     return {
@@ -119,7 +119,7 @@ def _mean(values: np.ndarray) -> float:
     return float(valid.mean()) if len(valid) else math.nan
 
 
-def comparison_table(rows: Sequence[dict[str, Any]], level: str) -> tuple[list[str], list[list[str]]]:
+def metric_comparison_rows(rows: Sequence[dict[str, Any]], level: str) -> tuple[list[str], list[list[str]]]:
     """Header and display rows (Pearson) for one level."""
     header = ["human", "metric A", "metric B", "r A", "r B", "A - B [95% CI]", "better"]
     header += ["p boot", "p Williams"]

@@ -93,7 +93,7 @@ class PairedBootstrap:
     p: float
 
 
-def paired_bootstrap(diff: float, resampled: np.ndarray) -> PairedBootstrap:
+def bootstrap_difference(diff: float, resampled: np.ndarray) -> PairedBootstrap:
     """Summarise resampled differences of the same document draws for both metrics."""
     values = resampled[~np.isnan(resampled)]
     if math.isnan(diff) or not len(values):

@@ -30,7 +30,7 @@ from benchmark.metrics import rouge_native
 if TYPE_CHECKING:
     from rouge_score import rouge_scorer
 
-    from benchmark.metrics.rouge_fast import Analysis
+    from benchmark.metrics.rouge_fast import RougeText
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
 DROP_WARN_THRESHOLD = 0.05
@@ -44,7 +44,7 @@ def _lines(text: str) -> str:
 
 
 @lru_cache(maxsize=MEMO_SIZE)
-def _analysis(text: str, tokenizer: Literal["default", "unicode"], stemmer: bool) -> Analysis:
+def _analysis(text: str, tokenizer: Literal["default", "unicode"], stemmer: bool) -> RougeText:
     from benchmark.metrics.rouge_fast import analyse_text
 
     return analyse_text(_lines(text), tokenizer, stemmer)
@@ -123,7 +123,7 @@ class Rouge(MetricBase):
             targets = [_lines(ref) for doc in documents for ref in doc.references]
             pairs = zip(candidates, documents, strict=True)
             predictions = [_lines(c) for c, doc in pairs for _ in doc.references]
-            flat = iter(rouge_native.score_pairs(scorer, targets, predictions))
+            flat = iter(rouge_native.score_texts(scorer, targets, predictions))
             return [[next(flat) for _ in doc.references] for doc in documents]
         if implementation == "rouge-score":
             scorer = self.scorer()

@@ -58,7 +58,7 @@ def default_tokenize(text: str, stemmer: bool) -> Tokens:
     return tuple(s for s in stems if s is not None)
 
 
-class Analysis:
+class RougeText:
     """A text as ROUGE sees it: all tokens, tokens per line, and cached n-gram counts."""
 
     __slots__ = ("_masks", "_ngrams", "line_masks", "lines", "tokens")
@@ -90,7 +90,7 @@ def _tokenizer_for(name: TokenizerName, stemmer: bool) -> _Tokenizer | None:
     return None if name == "default" else UnicodeTokenizer(stemmer)
 
 
-def analyse_text(text: str, tokenizer: TokenizerName = "default", stemmer: bool = True) -> Analysis:
+def analyse_text(text: str, tokenizer: TokenizerName = "default", stemmer: bool = True) -> RougeText:
     """Tokenize ``text`` once, as rouge-score does for every ROUGE type.
 
     Lines are rouge-score's ``rougeLsum`` sentences (``text.split("\\n")``, empty ones
@@ -100,8 +100,8 @@ def analyse_text(text: str, tokenizer: TokenizerName = "default", stemmer: bool 
     lines = [line for line in text.split("\n") if len(line)]
     custom = _tokenizer_for(tokenizer, stemmer)
     if custom is None:
-        return Analysis(tuple(default_tokenize(line, stemmer) for line in lines))
-    return Analysis(tuple(tuple(custom.tokenize(line)) for line in lines))
+        return RougeText(tuple(default_tokenize(line, stemmer) for line in lines))
+    return RougeText(tuple(tuple(custom.tokenize(line)) for line in lines))
 
 
 analyse = lru_cache(maxsize=MEMO_SIZE)(analyse_text)
@@ -191,7 +191,7 @@ def lcs_indices(ref: Sequence[str], can: Sequence[str], masks: dict[str, int]) -
     return out
 
 
-def score_ngrams(target: Analysis, prediction: Analysis, n: int) -> Score:
+def score_ngrams(target: RougeText, prediction: RougeText, n: int) -> Score:
     """rouge-score's ``_score_ngrams`` on cached counts."""
     t, p = target.ngrams(n), prediction.ngrams(n)
     small, large = (t, p) if len(t) <= len(p) else (p, t)
@@ -201,7 +201,7 @@ def score_ngrams(target: Analysis, prediction: Analysis, n: int) -> Score:
     return Score(precision=precision, recall=recall, fmeasure=fmeasure(precision, recall))
 
 
-def score_lcs(target: Analysis, prediction: Analysis) -> Score:
+def score_lcs(target: RougeText, prediction: RougeText) -> Score:
     """rouge-score's ``_score_lcs`` (sentence-level rougeL)."""
     ref, can = target.tokens, prediction.tokens
     if not ref or not can:
@@ -212,7 +212,7 @@ def score_lcs(target: Analysis, prediction: Analysis) -> Score:
     return Score(precision=precision, recall=recall, fmeasure=fmeasure(precision, recall))
 
 
-def score_summary_lcs(target: Analysis, prediction: Analysis) -> Score:
+def score_summary_lcs(target: RougeText, prediction: RougeText) -> Score:
     """rouge-score's ``_summary_level_lcs`` (rougeLsum), union LCS and hit counting included."""
     if not target.lines or not prediction.lines:
         return _ZERO
@@ -241,7 +241,7 @@ def score_summary_lcs(target: Analysis, prediction: Analysis) -> Score:
 _NGRAM_TYPE = re.compile(r"^rouge([0-9])$")
 
 
-def score_pair(target: Analysis, prediction: Analysis, rouge_types: Sequence[str]) -> dict[str, Score]:
+def score_pair(target: RougeText, prediction: RougeText, rouge_types: Sequence[str]) -> dict[str, Score]:
     """Scores for one (target, prediction) pair, as ``RougeScorer.score`` returns them."""
     out: dict[str, Score] = {}
     for rouge_type in rouge_types:

@@ -56,7 +56,7 @@ def native_scorer(rouge_types: tuple[str, ...], tokenizer: str, stemmer: bool) -
     return RougeScorer(list(rouge_types), tokenizer=_MemoTokenizer(stemmer))
 
 
-def score_pairs(
+def score_texts(
     scorer: Any, targets: Sequence[str], predictions: Sequence[str]
 ) -> list[dict[str, Any]]:
     """``scorer.score(t, p)`` for each pair (rouge-score's argument order: target first).
