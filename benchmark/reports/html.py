@@ -139,8 +139,12 @@ def worst_documents(results: Results, analysis: Analysis, limit: int = MAX_DOCUM
     return {"column": column, "rows": rows}
 
 
-def significance_matrix(analysis: Analysis, metric: str) -> list[tuple[str, list[dict[str, str] | None]]]:
-    """Rows a, columns b: the difference a - b x100, its adjusted p and a CSS class."""
+def significance_matrix(
+    analysis: Analysis, metric: str, descriptive: bool = False
+) -> list[tuple[str, list[dict[str, str] | None]]]:
+    """Rows a, columns b: the difference a - b x100, its adjusted p and a CSS class; a
+    descriptive column (length, extractiveness) has no better side, so its significant
+    differences are marked as differences, never as better or worse."""
     rows = []
     for a in analysis.systems:
         cells: list[dict[str, str] | None] = []
@@ -154,7 +158,9 @@ def significance_matrix(analysis: Analysis, metric: str) -> list[tuple[str, list
                 if analysis.higher_is_better.get(metric, True)
                 else pair.test.diff.mean < 0
             )
-            cls = ("sig-better" if better else "sig-worse") if pair.significant else "ns"
+            cls = "ns" if not pair.significant else "sig-differs" if descriptive else (
+                "sig-better" if better else "sig-worse"
+            )
             cells.append(
                 {
                     "diff": fmt_delta(pair.test.diff.mean, analysis.scale(metric)),
@@ -262,7 +268,7 @@ def render_html(results: Results, analysis: Analysis, max_documents: int = MAX_D
         )
         if has_scores and _score_columns(results, analysis)
         else None,
-        matrices=[(m, significance_matrix(analysis, m)) for m in analysis.columns]
+        matrices=[(m, significance_matrix(analysis, m, results.descriptive(m))) for m in analysis.columns]
         if len(analysis.systems) > 1
         else [],
         documents=drilldown(results, analysis, max_documents, records),

@@ -137,3 +137,15 @@ def test_interval_chart_draws_dots_on_lines_not_bars_from_zero() -> None:
     assert not [f for f in fills if any(c in f for c in PALETTE)]  # no filled bars in the systems' colours
     ticks = [float(t.text or "nan") for t in root.iterfind(f".//{SVG}g[@id='matplotlib.axis_1']//{SVG}text")]
     assert ticks and min(ticks) > 30  # the axis spans the intervals (35-44), it does not start at 0
+
+
+def test_descriptive_columns_are_never_better_or_worse_in_the_significance_tables(report: str) -> None:
+    significance = _section(report, "significance")
+    tables = re.findall(r"<h3>([^<]+)</h3>\s*<table class=\"matrix\">(.*?)</table>", significance, re.DOTALL)
+    assert {name for name, _ in tables} >= DESCRIPTIVE
+    for name, table in tables:
+        classes = set(re.findall(r'<td class="([\w-]+)"', table))
+        if name in DESCRIPTIVE:
+            assert not classes & {"sig-better", "sig-worse"}, (name, classes)
+    coloured = {name for name, table in tables if "sig-differs" in table}
+    assert coloured <= DESCRIPTIVE  # a significant length difference is a difference, nothing more
