@@ -11,6 +11,7 @@ from benchmark.cli import meta as meta_commands
 from benchmark.cli import results as results_commands
 from benchmark.cli import run as run_commands
 from benchmark.cli import score as score_commands
+from benchmark.cli import show as show_commands
 from benchmark.cli.console import console
 from benchmark.cli.dataset import dataset_app
 
@@ -49,6 +50,7 @@ app.command()(run_commands.summarize)
 app.command("list")(run_commands.list_components)
 app.command()(results_commands.report)
 app.command()(results_commands.compare)
+app.command()(show_commands.show)
 app.command("meta-eval")(meta_commands.meta_eval)
 app.add_typer(dataset_app, name="dataset")
 
