@@ -69,11 +69,16 @@ def leaderboard(results: Results, analysis: Analysis | None = None, width: int =
     for header in headers:
         table.add_column(Text(header), justify="right", overflow="fold")
     table.add_column("failed" if wide_enough else "fail", justify="right", overflow="fold")
+    total = len(results.document_ids)
+    missing = {col: results.missing(col) for col in columns}
     for system in means.index:
         row: list[Text] = [Text(printable(system))]
         for col in columns:
             value = float(means[col].get(system, math.nan)) if col in means else math.nan
             text = _score(value, results.scale(col))
+            n = total - missing[col].get(str(system), 0)
+            if n < total and not math.isnan(value):
+                text += f"\nn={n}"
             ci = analysis.ci(str(system), col) if analysis else None
             if ci is not None and not math.isnan(ci.low):
                 text += f"\n±{_short((ci.high - ci.low) / 2, results.scale(col))}"

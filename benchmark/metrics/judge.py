@@ -208,7 +208,7 @@ class Judge(MetricBase):
                 out[f"judge_{aspect}"][i] = result
         if reasons:
             warnings.warn(
-                MetricWarning(f"{len(reasons)} of {len(jobs)} judgements failed (first: {reasons[0]})"),
+                MetricWarning(f"judgements failed (first: {reasons[0]}); the run counts them per system"),
                 stacklevel=2,
             )
         return out

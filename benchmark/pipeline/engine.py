@@ -11,6 +11,7 @@ interrupted run resumes where it stopped and an identical rerun computes nothing
 
 from __future__ import annotations
 
+import math
 import platform
 import time
 from collections.abc import Sequence
@@ -148,6 +149,8 @@ def execute(run_plan: RunPlan, progress: Progress | None = None) -> Results:
             score_systems(metric_run, per_system, docs, ctx, tables)
             ctx.stats.timings[f"score:{metric_run.name}"] = time.perf_counter() - t
     stats = ctx.stats
+    for message in missing_values(run_plan, summary_rows, tables.scores):
+        stats.warn(message)
     if cache.bad_rows:
         stats.warn(f"{cache.bad_rows} unreadable cache row(s) were recomputed")
     stats.timings["total"] = time.perf_counter() - t0
@@ -201,6 +204,32 @@ def score_systems(
             tables.usage.append(
                 UsageRow.of(record.doc_id, record.system, run.name, result.usage, result.cached)
             )
+
+
+def missing_values(
+    run_plan: RunPlan, summaries: Sequence[SummaryRecord], scores: Sequence[ScoreRow]
+) -> list[str]:
+    """One warning per headline column and system that a metric left without a value for a
+    summary that exists (a failed judgement, a document without references), counted over the
+    whole run, cached rows included: the same count the tables and gates use."""
+    made = {(r.system, r.doc_id) for r in summaries if r.summary is not None}
+    present: dict[tuple[str, str], set[str]] = {}
+    for doc_id, label, column, value in scores:
+        if not math.isnan(value):
+            present.setdefault((label, column), set()).add(doc_id)
+    total = len(run_plan.documents)
+    out = []
+    for run in run_plan.metrics:
+        for column in run.metric.headline_columns():
+            for system in run_plan.systems:
+                have = present.get((system.label, column), set())
+                lacking = sum((system.label, d.id) in made and d.id not in have for d in run_plan.documents)
+                if lacking:
+                    failed = total - sum((system.label, d.id) in made for d in run_plan.documents)
+                    also = f"; {failed} more failed to summarize" if failed else ""
+                    out.append(f"{column}: no value for {lacking} of {total} documents of {system.label}"
+                               f" (the metric could not score them{also})")
+    return out
 
 
 def documents_ref(config: RunConfig, refset: ReferenceSet) -> dict[str, Any]:

@@ -52,3 +52,9 @@ def fmt_score(value: float, scale: float = 100.0) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     return f"{scale * value:.2f}"
+
+
+def fmt_n(n: int, total: int) -> str:
+    """`` (n=K)`` when a mean covers fewer than all ``total`` documents (a failed summary, a
+    document without references, a failed judgement), else nothing."""
+    return f" (n={n})" if n < total else ""

@@ -23,7 +23,7 @@ from benchmark.reports import faithmarks
 from benchmark.reports.charts import chart
 from benchmark.reports.costs import COST_NOTE, EVAL_HEADER, cost_rows, eval_cost_rows
 from benchmark.reports.costs import HEADER as COST_HEADER
-from benchmark.reports.format import fmt_ci, fmt_delta, fmt_p, fmt_score
+from benchmark.reports.format import fmt_ci, fmt_delta, fmt_n, fmt_p, fmt_score
 from benchmark.reports.highlight import N as NGRAM_N
 from benchmark.reports.highlight import shared_bigram_marks
 from benchmark.reports.templating import environment
@@ -81,9 +81,10 @@ def _length_points(
 
 
 def leaderboard(
-    analysis: Analysis, descriptive: frozenset[str] = frozenset()
+    analysis: Analysis, descriptive: frozenset[str] = frozenset(), total: int = 0
 ) -> list[tuple[str, list[Cell]]]:
-    """Rows of cells; descriptive columns (length, extractiveness) are never marked best or below it."""
+    """Rows of cells; descriptive columns (length, extractiveness) are never marked best or below
+    it; a mean over fewer than ``total`` documents says its n."""
     rows = []
     for system in analysis.systems:
         cells = []
@@ -95,7 +96,7 @@ def leaderboard(
             cells.append(
                 Cell(
                     fmt_score(ci.mean, analysis.scale(metric)),
-                    fmt_ci(ci.low, ci.high, analysis.scale(metric)),
+                    fmt_ci(ci.low, ci.high, analysis.scale(metric)) + fmt_n(ci.n, total),
                     metric not in descriptive and analysis.best(metric) == system,
                     metric not in descriptive and analysis.below_best(system, metric),
                 )
@@ -248,7 +249,11 @@ def render_html(results: Results, analysis: Analysis, max_documents: int = MAX_D
         meta=results.metadata,
         analysis=analysis,
         level=f"{100 * analysis.options.level:g}",
-        leaderboard=leaderboard(analysis, frozenset(c for c in analysis.columns if results.descriptive(c))),
+        leaderboard=leaderboard(
+            analysis,
+            frozenset(c for c in analysis.columns if results.descriptive(c)),
+            len(results.document_ids),
+        ),
         worst=worst_documents(results, analysis),
         failed={s.name: s.failed for s in results.metadata.systems},
         bars=bars,

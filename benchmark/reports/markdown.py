@@ -11,7 +11,7 @@ from typing import Any
 
 from benchmark.reports.costs import COST_NOTE, EVAL_HEADER, cost_rows, eval_cost_rows
 from benchmark.reports.costs import HEADER as COST_HEADER
-from benchmark.reports.format import fmt_ci, fmt_delta, fmt_p, fmt_score, md_code, md_escape
+from benchmark.reports.format import fmt_ci, fmt_delta, fmt_n, fmt_p, fmt_score, md_code, md_escape
 from benchmark.reports.templating import environment
 from benchmark.results.table import Results
 from benchmark.stats.analysis import Analysis
@@ -40,6 +40,8 @@ def leaderboard_rows(results: Results, analysis: Analysis | None = None) -> tupl
             if len(series):
                 best[col] = series.max() if results.higher_is_better(col) else series.min()
     rows = []
+    total = len(results.document_ids)
+    missing = {col: results.missing(col) for col in columns}
     for system in means.index:
         row = [md_escape(str(system))]
         for col in columns:
@@ -47,6 +49,8 @@ def leaderboard_rows(results: Results, analysis: Analysis | None = None) -> tupl
             cell = fmt_score(value, results.scale(col))
             if col in best and not math.isnan(value) and math.isclose(value, best[col]):
                 cell = f"**{cell}**"
+            if not math.isnan(value):
+                cell += fmt_n(total - missing[col].get(str(system), 0), total)
             ci = analysis.ci(system, col) if analysis else None
             if analysis and ci is not None:
                 cell += f" {fmt_ci(ci.low, ci.high, results.scale(col))}" + (
