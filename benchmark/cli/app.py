@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from benchmark import __version__
+from benchmark.cli import history as history_commands
 from benchmark.cli import meta as meta_commands
 from benchmark.cli import results as results_commands
 from benchmark.cli import run as run_commands
@@ -49,6 +50,7 @@ app.command()(run_commands.summarize)
 app.command("list")(run_commands.list_components)
 app.command()(results_commands.report)
 app.command()(results_commands.compare)
+app.command()(history_commands.history)
 app.command("meta-eval")(meta_commands.meta_eval)
 app.add_typer(dataset_app, name="dataset")
 
