@@ -21,7 +21,7 @@ def history(
     folders: Annotated[
         list[Path],
         typer.Argument(
-            metavar="DIR...", help="Folders to search for runs (every results.json below them, recursively)."
+            metavar="DIR", help="Folders to search for runs (every results.json below them, recursively)."
         ),
     ],
     column: Annotated[
@@ -45,7 +45,7 @@ def history(
         typer.Option("--json", help="Write the listing (and, with --column, the series) as JSON here."),
     ] = None,
 ) -> None:
-    """List the runs found under FOLDERS, oldest first: date, run id, dataset, each system's
+    """List the runs found under each DIR, oldest first: date, run id, dataset, each system's
     headline means and the gate outcome; with --column, draw that column over time.
 
     Runs on another dataset, or whose metric signature for the column differs, are never drawn
@@ -87,7 +87,7 @@ def runs_table(runs: tuple[RunSummary, ...]) -> Table:
                   box=box.SIMPLE_HEAD, padding=(0, 0))
     table.add_column("#", justify="right")
     table.add_column("date (UTC)", no_wrap=True, min_width=10)
-    for name, width in (("run", 8), ("dataset", 8), ("system", 6)):
+    for name, width in (("run", 6), ("dataset", 6), ("system", 6)):
         table.add_column(name, overflow="fold", min_width=width)
     for column in columns:
         table.add_column(Text(printable(abbreviate(column))), justify="right", overflow="fold")
@@ -127,6 +127,6 @@ def trend_lines(trend: Trend) -> list[str]:
                    f"runs {', '.join(map(str, s.runs))}")
     for run in trend.runs:
         if run.reasons:
-            out.append(f"run {run.index} ({run.run.run_id}) not comparable with the latest: "
-                       + "; ".join(run.reasons))
+            verdict = "not drawn" if run.series is None else "not comparable with the latest"
+            out.append(f"run {run.index} ({run.run.run_id}) {verdict}: " + "; ".join(run.reasons))
     return out

@@ -50,7 +50,7 @@ class HistoryOutcome:
 
 
 @dataclass(frozen=True)
-class _Loaded:
+class LoadedRun:
     """A run read from disk: its summary, when it was made, and the column's trend data."""
 
     summary: RunSummary
@@ -110,10 +110,10 @@ def summarise(results: Results, path: Path) -> RunSummary:
     )
 
 
-def _load(path: Path, column: str | None) -> _Loaded:
+def _load(path: Path, column: str | None) -> LoadedRun:
     results = load_results(path)
     columns = frozenset(results.metric_columns)
-    loaded = _Loaded(summarise(results, path), parse_created(results.metadata.created), columns)
+    loaded = LoadedRun(summarise(results, path), parse_created(results.metadata.created), columns)
     if column is None or column not in columns:
         return loaded
     options = options_for(results)
@@ -124,13 +124,13 @@ def _load(path: Path, column: str | None) -> _Loaded:
         if ci is not None and math.isfinite(ci.mean):
             points[system] = TrendPoint(system, ci.n, ci.mean, ci.low, ci.high)
     metric = results.metadata.metric_of(column)
-    return _Loaded(
+    return LoadedRun(
         loaded.summary, loaded.when, columns, metric.signature if metric else "", results.scale(column),
         options.seed, options.resamples, points, options.level,
     )
 
 
-def load_runs(folders: Sequence[str | Path], column: str | None = None) -> tuple[list[_Loaded], list[str]]:
+def load_runs(folders: Sequence[str | Path], column: str | None = None) -> tuple[list[LoadedRun], list[str]]:
     """Every readable run under ``folders``, oldest first (then by run id and path), and a
     warning naming each file that was skipped."""
     paths, warnings = find_results(folders)
@@ -146,7 +146,8 @@ def load_runs(folders: Sequence[str | Path], column: str | None = None) -> tuple
 
 
 def _signature_difference(signature: str, latest: str) -> str:
-    """The fields that set a signature apart from the latest one's: ``stem:none, not stem:porter``."""
+    """The fields that set a signature apart from the latest run's:
+    ``other signature (stem:none; the latest run has stem:porter)``."""
     mine = dict(f.partition(":")[::2] for f in signature.split("|")) if signature else {}
     theirs = dict(f.partition(":")[::2] for f in latest.split("|")) if latest else {}
     keys = [k for k in dict.fromkeys([*mine, *theirs]) if mine.get(k) != theirs.get(k)]
@@ -157,7 +158,7 @@ def _signature_difference(signature: str, latest: str) -> str:
     return f"other signature ({ours}; the latest run has {other})"
 
 
-def build_trend(runs: Sequence[_Loaded], column: str, system: str | None = None) -> Trend:
+def build_trend(runs: Sequence[LoadedRun], column: str, system: str | None = None) -> Trend:
     """Group runs that hold ``column`` (and ``system``) into comparable series and mark each
     against the latest of them. InputError when no run has the column, or none the system."""
     having = [r for r in runs if column in r.columns]
@@ -212,7 +213,7 @@ def build_trend(runs: Sequence[_Loaded], column: str, system: str | None = None)
     return Trend(column, system, level, tuple(systems), tuple(trend_runs), tuple(series))
 
 
-def _key(run: _Loaded) -> tuple[str, str]:
+def _key(run: LoadedRun) -> tuple[str, str]:
     return run.summary.fingerprint, numbers_signature(run.signature)
 
 
@@ -231,7 +232,8 @@ def history_job(
         raise InputError("give at least one folder to look for runs (results.json) in")
     if column is None and (system is not None or html is not None):
         given = " and ".join(f for f, v in (("--system", system), ("--output", html)) if v is not None)
-        raise InputError(f"{given} belong to a trend: name its column with --column (e.g. --column rouge1_f)")
+        raise InputError(f"--column is needed with {given}: it names the column the trend draws "
+                         "(e.g. --column rouge1_f)")
     for target in (html, json_out):
         if target is not None:
             check_output_file(target)

@@ -111,6 +111,7 @@ class TrendRun:
             "path": self.run.path,
             "series": self.series,
             "latest": self.latest,
+            "drawn": self.series is not None,
             "comparable": not self.reasons,
             "reasons": list(self.reasons),
             "signature": self.signature,

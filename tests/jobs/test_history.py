@@ -139,6 +139,16 @@ def test_a_backend_only_difference_stays_in_the_series(runs: dict[str, Path], tm
     trend = history_job([runs["root"], tmp_path], column="rouge1_f").trend
     assert trend is not None and trend.runs[-1].latest and trend.runs[-1].run.run_id == "later-other-backend"
     assert trend.series[0].runs == (1, 4, 5) and trend.runs[0].reasons == ()
+    # a still later run without the column: listed, not drawn, and not "the latest" of the trend
+    meta["created"], meta["run_id"] = "2999-02-01T00:00:00+00:00", "later-without-rouge1"
+    payload["scores"] = [row for row in payload["scores"] if row["metric"] != "rouge1_f"]
+    (tmp_path / "last").mkdir()
+    (tmp_path / "last" / "results.json").write_text(json.dumps(payload))
+    trend = history_job([runs["root"], tmp_path], column="rouge1_f").trend
+    assert trend is not None
+    assert [r.run.run_id for r in trend.runs if r.latest] == ["later-other-backend"]
+    assert trend.runs[-1].series is None and trend.runs[-1].reasons == ("no rouge1_f",)
+    assert trend.to_dict()["runs"][-1]["drawn"] is False
 
 
 @pytest.mark.parametrize(
@@ -146,7 +156,7 @@ def test_a_backend_only_difference_stays_in_the_series(runs: dict[str, Path], tm
     [
         ({"column": "nope"}, "column 'nope' is in none of the 4 runs"),
         ({"column": "rouge1_f", "system": "nobody"}, "unknown system 'nobody'"),
-        ({"system": "lead"}, "--system belong to a trend"),
+        ({"system": "lead"}, "--column is needed with --system"),
     ],
 )
 def test_input_errors(runs: dict[str, Path], kwargs: dict[str, str], message: str) -> None:
@@ -183,7 +193,7 @@ def test_usage_and_input_errors_exit_2(
         ([str(tmp_path / "empty")], "no sumbench run (results.json) found"),
         ([str(runs["root"]), "--column", "nope"], "column 'nope' is in none"),
         ([str(runs["root"]), "--column", "rouge1_f", "--system", "nobody"], "unknown system 'nobody'"),
-        ([str(runs["root"]), "--system", "lead"], "--system belong to a trend: name its column"),
+        ([str(runs["root"]), "--system", "lead"], "--column is needed with --system"),
         ([str(runs["root"]), "--column", "rouge1_f", "-o", str(tmp_path)], "is a directory"),
         ([], "Missing argument"),
     ]
