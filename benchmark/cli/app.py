@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from benchmark import __version__
+from benchmark.cli import history as history_commands
 from benchmark.cli import meta as meta_commands
 from benchmark.cli import results as results_commands
 from benchmark.cli import run as run_commands
@@ -51,6 +52,7 @@ app.command("list")(run_commands.list_components)
 app.command()(results_commands.report)
 app.command()(results_commands.compare)
 app.command()(show_commands.show)
+app.command()(history_commands.history)
 app.command("meta-eval")(meta_commands.meta_eval)
 app.add_typer(dataset_app, name="dataset")
 

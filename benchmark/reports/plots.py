@@ -14,6 +14,8 @@ import io
 import math
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import matplotlib as mpl
 import numpy as np
@@ -124,3 +126,63 @@ def length_scatter(
         ax.spines[["top", "right"]].set_visible(False)
     axes[0].legend(fontsize=7, frameon=False)
     return to_svg(fig, "length")
+
+
+@dataclass(frozen=True, slots=True)
+class TrendLine:
+    """One system's runs in one panel, oldest first, in display units; ``colour`` indexes the
+    palette so a system keeps its colour in every panel."""
+
+    system: str
+    colour: int
+    dates: tuple[str, ...]
+    means: tuple[float, ...]
+    lows: tuple[float, ...]
+    highs: tuple[float, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPanel:
+    """One comparable group of runs (one dataset, one signature): its title, y label and lines."""
+
+    title: str
+    label: str
+    lines: tuple[TrendLine, ...]
+
+
+def _utc(iso: str) -> datetime:
+    moment = datetime.fromisoformat(iso)
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def _legend_label(text: str) -> str:
+    """A system name as a legend entry: matplotlib hides labels that start with ``_``."""
+    label = printable(text)
+    return f"\u200b{label}" if label.startswith("_") else label
+
+
+def trend_chart(panels: Sequence[TrendPanel]) -> str:
+    """Each run's mean with its CI (an error bar) against the run's date, a line per system; one
+    panel per comparable group, stacked on one date axis, so no line ever joins runs that
+    differ in dataset or signature."""
+    import matplotlib.dates as mdates
+
+    fig = Figure(figsize=(8.0, 0.6 + 2.4 * len(panels)))
+    axes = fig.subplots(len(panels), 1, squeeze=False, sharex=True)[:, 0]
+    for ax, panel in zip(axes, panels, strict=True):
+        for line in panel.lines:
+            means, lows, highs = (np.array(v, dtype=float) for v in (line.means, line.lows, line.highs))
+            below = np.nan_to_num(means - lows, nan=0.0).clip(min=0)
+            above = np.nan_to_num(highs - means, nan=0.0).clip(min=0)
+            ax.errorbar([_utc(d) for d in line.dates], means, yerr=[below, above], fmt="o-",
+                        color=color(line.colour), ms=5, lw=1.4, capsize=3, label=_legend_label(line.system))
+        ax.set_title(printable(panel.title), fontsize=9, loc="left")
+        ax.set_ylabel(printable(panel.label), fontsize=8)
+        ax.grid(alpha=0.3)
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    locator = mdates.AutoDateLocator()
+    axes[-1].xaxis.set_major_locator(locator)
+    axes[-1].xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    axes[-1].set_xlabel("run date (UTC)", fontsize=8)
+    return to_svg(fig, "trend")
