@@ -15,9 +15,11 @@ every error message is scrubbed of it. Other ``OPENAI_*`` settings in the enviro
 
 from __future__ import annotations
 
+import dataclasses
 import numbers
 import os
 import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -47,11 +49,15 @@ class ChatRequest:
 
 @dataclass(frozen=True, slots=True)
 class Completion:
-    """An answer: its text, why it stopped, and per generated token the top alternatives."""
+    """An answer: its text, why it stopped, per generated token the top alternatives, and what
+    it cost (the server's token counts when it sent them; the request's seconds)."""
 
     text: str
     finish_reason: str | None = None
     logprobs: tuple[TopLogprobs, ...] | None = None
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    latency: float | None = None
 
 
 class ChatError(Exception):
@@ -126,6 +132,7 @@ class OpenAIChat:
             params["seed"] = request.seed
         if request.logprobs:
             params.update(logprobs=True, top_logprobs=request.logprobs)
+        started = time.perf_counter()
         try:
             response = self._client.chat.completions.create(**params)
         except self._api_error as exc:  # after the SDK's retries
@@ -133,7 +140,8 @@ class OpenAIChat:
         except Exception as exc:  # a body that does not decode
             message = f"malformed response: {type(exc).__name__}: {exc}"
             raise ChatError(_shorten(scrub(message, self._secret))) from None
-        return parse_completion(response, self._secret)
+        latency = time.perf_counter() - started
+        return dataclasses.replace(parse_completion(response, self._secret), latency=latency)
 
 
 def parse_completion(response: Any, secret: str | None = None) -> Completion:
@@ -150,7 +158,16 @@ def parse_completion(response: Any, secret: str | None = None) -> Completion:
     text = message.get("content") if isinstance(message, dict) else None
     if not isinstance(text, str):
         raise ChatError(f"malformed response: no message content ({_preview(choice, secret)})")
-    return Completion(text, choice.get("finish_reason"), _logprobs(choice.get("logprobs")))
+    found = data.get("usage")
+    usage: dict[str, Any] = found if isinstance(found, dict) else {}
+    return Completion(
+        text, choice.get("finish_reason"), _logprobs(choice.get("logprobs")),
+        _count(usage.get("prompt_tokens")), _count(usage.get("completion_tokens")),
+    )
+
+
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
 def _logprobs(block: Any) -> tuple[TopLogprobs, ...] | None:
@@ -238,11 +255,13 @@ class LlamaCppChat:
         messages: Any = [{"role": role, "content": content} for role, content in request.messages]
         with self._lock:
             self.llm.reset()
+            started = time.perf_counter()
             try:
                 response = self.llm.create_chat_completion(messages=messages, **params)
             except ValueError as exc:  # e.g. a prompt longer than the context
                 raise ChatError(f"llama.cpp: {exc}") from None
-        return parse_completion(response)
+            latency = time.perf_counter() - started
+        return dataclasses.replace(parse_completion(response), latency=latency)
 
 
 _LOCAL: dict[tuple[str, int | None], LlamaCppChat] = {}

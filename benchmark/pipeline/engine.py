@@ -253,6 +253,7 @@ def metric_info(run: MetricRun) -> MetricInfo:
         scales={c: float(metric.display_scale(c)) for c in columns},
         headline=tuple(metric.headline_columns()),
         higher_is_better=metric.higher_is_better,
+        lower_is_better=tuple(getattr(metric, "lower_is_better", ())),
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from benchmark.reports import faithmarks
 from benchmark.reports.format import fmt_ci, fmt_delta, fmt_p, fmt_score, md_code, md_escape
 from benchmark.reports.templating import environment
 from benchmark.results.table import Results
@@ -87,6 +88,25 @@ def failures(results: Results, limit: int = 20) -> list[tuple[str, str, str]]:
         (md_escape(str(r.system)), md_escape(str(r.doc_id)), md_escape(str(r.error)))
         for r in bad.head(limit).itertuples()
     ]
+
+
+def flagged_summaries(results: Results, limit: int = 50) -> dict[str, Any] | None:
+    """The summaries ``faith_flagged`` marked, each with its evidence (escaped), or None when the
+    run has no faithfulness evidence."""
+    if not faithmarks.evidence_index(results):
+        return None
+    rows, total = faithmarks.flagged_rows(results, limit)
+
+    def listed(values: tuple[str, ...]) -> str:
+        return ", ".join(md_escape(v) for v in values) or "—"
+
+    items = []
+    for system, doc_id, n in rows:
+        weakest = "—" if n.weakest is None else f"{md_escape(n.weakest)} ({n.weakest_support:.2f})"
+        claims = "; ".join(f"{md_escape(v)}: {md_escape(c)}" for c, v in n.claims if v != "supported")
+        items.append([md_escape(system), md_escape(doc_id), listed(n.numbers + n.entities),
+                      listed(n.weak), listed(n.roles), weakest, claims or "—"])
+    return {"rows": items, "total": total, "limit": limit}
 
 
 def pair_rows(analysis: Analysis) -> list[list[str]]:
@@ -169,6 +189,7 @@ def render_markdown(results: Results, analysis: Analysis, comparison: Comparison
             "comparison_warnings": [md_escape(w) for w in comparison.warnings] if comparison else [],
         },
         example=example_article(results),
+        flagged=flagged_summaries(results),
         failures=failures(results),
         n_failed=int(results.summaries["error"].notna().sum()) if len(results.summaries) else 0,
     )

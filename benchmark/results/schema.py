@@ -99,6 +99,7 @@ METRIC: Spec = {
     "headline": (_str_list, False),
     "scales": (_num_map, False),
     "higher_is_better": (_opt(_bool), False),
+    "lower_is_better": (_str_list, False),
 }
 CACHE: Spec = {
     k: (_int, False)
