@@ -2,27 +2,32 @@
 
 Names are spaCy's named entities when spaCy and ``en_core_web_sm`` are installed (``ner=spacy``
 forces it, ``ner=auto`` uses it when present), else capitalised word sequences: maximal runs of
-capitalised words, the sentence's first word dropped (capitalised anyway), a small stop list
-of capitalised function words. Names the article writes capitalised are also found in a
-summary that is lower-cased (as many system outputs are).
+capitalised words, a small stop list of capitalised function words left out, and the
+sentence's first word only when the next one is capitalised too and the article never writes
+it in lower case (``Dele Alli scored``, not ``Now A&E``). Names the article writes capitalised
+are also found in a summary that is lower-cased (as many system outputs are). Role words that
+lead a name (``Goalkeeper Harry Kane``) are not part of it.
 
 A summary name is, against its article:
 
 - **supported** when one article sentence holds it together with the summary sentence's
-  other key words: among the article sentences that hold the name, the best one shares at
-  least half as many of the summary sentence's key words (content words, other names,
-  numbers) as the best article sentence of all;
-- **weakly supported** when the article has the name only elsewhere (a scorer's name swapped
-  for another name of the same article, a team swapped for the other team);
+  other key words (content words, other names, numbers): an article sentence that holds the
+  name shares at least half as many of them as the best article sentence of all does, or
+  none of the best sentences holds a *rival*, a name the summary sentence does not mention
+  (a sentence fused from several article sentences is not a swap);
+- **weakly supported** when the article has the name only elsewhere while the sentence that
+  holds the rest names someone or something else: a scorer's name swapped for another name
+  of the same article, a team swapped for the other team;
 - **unsupported** when no article sentence holds it.
 
 A sentence holds a name when it holds all of the name's words, in any order within a short
 span, so word-order variants match (``Corvane Regional Assembly`` / ``the regional assembly of
 Corvane``); a one-word name matches a longer name of the article that contains it (``Kane`` /
-``Harry Kane``), and a sentence that holds the last word of a name the article spells out in
-full holds that name (a surname). A **role change** is a role word (``striker``,
-``goalkeeper``, ``mayor``...) attached to a name in the summary that no article sentence
-attaches to it, while the article attaches another role word to it.
+``Harry Kane``); once the article names a surname, a sentence with it holds the full name
+(``Paul Merson`` / ``Merson``). A **role change** is a role word (``striker``, ``goalkeeper``,
+``mayor``...) the summary attaches to a name (``goalkeeper Kane``, ``Kane, the goalkeeper,``)
+that no article sentence holding the name contains, while the article attaches another role
+word to it.
 """
 
 from __future__ import annotations
@@ -184,6 +189,7 @@ class ArticleNames:
     lexicon: frozenset[tuple[str, ...]]
     surnames: frozenset[str]
     plain: frozenset[str]
+    capitalised: frozenset[str]
 
     @classmethod
     def of(cls, text: str) -> ArticleNames:
@@ -192,13 +198,16 @@ class ArticleNames:
         runs = [strip_roles(name_words(n)) for s in sentences for n in capitalised_runs(s, plain)]
         lexicon = frozenset(n for n in runs if n and not all(w in plain for w in n))
         surnames = frozenset(n[-1] for n in lexicon if len(n) > 1)
-        return cls(tuple(tuple(tokens(s)) for s in sentences), lexicon, surnames, plain)
+        capitalised = frozenset(w.lower() for w in _TOKEN.findall(text) if w[:1].isupper()) - plain
+        return cls(tuple(tuple(tokens(s)) for s in sentences), lexicon, surnames, plain, capitalised)
 
     def containing(self, name: tuple[str, ...]) -> list[int]:
         """Indexes of the sentences that hold ``name``; once the article spells out a name of
-        several words, a sentence with its last word (a surname) holds it too."""
+        several words, or names its last word (a surname), a sentence with that last word holds
+        it too (``Paul Merson`` / ``Merson``)."""
         direct = [i for i, s in enumerate(self.sentences) if holds(s, name)]
-        if len(name) > 1 and direct:
+        known_surname = name[-1] in self.capitalised
+        if len(name) > 1 and (direct or known_surname):
             return sorted(set(direct) | {i for i, s in enumerate(self.sentences) if name[-1] in s})
         return direct
 

@@ -202,6 +202,7 @@ def quantities(text: str) -> list[Quantity]:
             else next(k for k in _KINDS if match.group(k) is not None)
         )
         if kind == "time":
+            surface = re.sub(r"(?<=\d|\s)([ap])m\.$", r"\1m", surface)  # "7:30pm." ends a sentence
             value = _time(surface)
             if value is not None:
                 out.append(Quantity(surface, "time", value))
