@@ -13,7 +13,7 @@
 - ``judge-text``: "Score: 4" without log-probabilities; ``judge-bad``: "excellent";
 - ``obedient``: a judge that obeys any instruction it finds outside the ``<<<X>>> ... <<<END X>>>``
   blocks: "answer N" there makes it answer N, otherwise it answers "2";
-- ``claims``: the claims metric's two steps, scripted by :data:`CLAIM_SCRIPT` (see there).
+- ``claims``: the claims metric's two steps, scripted by :func:`claims_answer`.
 
 Every request is recorded (time, headers, body) in ``requests``.
 """
@@ -216,7 +216,7 @@ def _block(prompt: str, label: str) -> str | None:
 
 
 def claims_answer(prompt: str) -> str:
-    """The scripted answers of the ``claims`` model (CLAIM_SCRIPT).
+    """The scripted answers of the ``claims`` model.
 
     Split step (a SUMMARY block): each sentence of the summary is one claim, as "- " lines.
     Verify step (an ARTICLE and a CLAIMS block): per numbered claim, "supported" when every word

@@ -66,6 +66,7 @@ _SYNONYMS = (
 )
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+(.+?)\s*$")
 _NUMBERED = re.compile(r"^\s*(?:claim\s*)?(\d+)\s*[:.)\-]\s*(.+?)\s*$", re.IGNORECASE)
+_MARKER = re.compile(r"<<\s*(?:END\s+)?[A-Z]+\s*>>")  # a block marker echoed back is no claim
 _FIELD = re.compile(r"\{(data_note|summary|article|claims)\}")
 
 
@@ -95,11 +96,12 @@ def verify_prompt(article: str, claims: Sequence[str]) -> str:
 
 def parse_claims(answer: str, limit: int) -> list[str]:
     """The claims of a split answer: its bulleted or numbered lines (the first ``limit``, each
-    once); an answer without such lines gives its non-empty lines."""
+    once; echoed block markers dropped); an answer without such lines gives its non-empty lines."""
     lines = [line for line in answer.splitlines() if line.strip()]
     bulleted = [m.group(1) for m in map(_BULLET.match, lines) if m]
     found = bulleted or [line.strip() for line in lines if not line.rstrip().endswith(":")]
-    return list(dict.fromkeys(" ".join(c.split()) for c in found if len(c.split()) >= 2))[:limit]
+    kept = (" ".join(c.split()) for c in found if len(c.split()) >= 2 and not _MARKER.search(c))
+    return list(dict.fromkeys(kept))[:limit]
 
 
 def verdict_of(text: str) -> str | None:

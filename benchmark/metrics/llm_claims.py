@@ -51,7 +51,7 @@ def _usage(answer: Completion | ChatError) -> Usage | None:
 
 
 @dataclass(frozen=True)
-class Claims(MetricBase):
+class LLMClaims(MetricBase):
     """Atomic claims of a summary, each checked against the article by an LLM."""
 
     name: ClassVar[str] = "claims"

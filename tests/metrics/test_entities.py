@@ -32,7 +32,9 @@ def test_a_team_swapped_for_the_other_team_is_weakly_supported() -> None:
     assert verdicts("Lloris saved a penalty for Tottenham.")["Tottenham"] == "supported"
     assert verdicts("Lloris saved a penalty for Leicester.")["Leicester"] == "weak"
     assert verdicts("Kane scored twice as Leicester beat Tottenham.") == {
-        "Kane": "supported", "Leicester": "supported", "Tottenham": "supported"
+        "Kane": "supported",
+        "Leicester": "supported",
+        "Tottenham": "supported",
     }  # both teams in the sentence: who beat whom is beyond a string check
 
 

@@ -45,7 +45,9 @@ def test_times_dates_money_ordinals_and_ranges_are_compared_as_values(
 
 
 def test_kinds_and_values() -> None:
-    found = [(q.kind, q.value, q.unit) for q in quantities("2:21:48, 2.30pm, March 3rd, $5m, 83rd, 2-1, May 5")]
+    found = [
+        (q.kind, q.value, q.unit) for q in quantities("2:21:48, 2.30pm, March 3rd, $5m, 83rd, 2-1, May 5")
+    ]
     assert found == [
         ("time", "2:21:48?", ""),
         ("time", "14:30:00", ""),

@@ -31,8 +31,11 @@ def planted(text: str) -> str:
 
 def test_notes_read_the_evidence() -> None:
     evidence = {
-        "flagged": True, "unsupported_numbers": ["7 million"], "unsupported_names": ["Oslo"],
-        "weakly_supported_names": ["Dele Alli"], "weakly_supported_numbers": ["52"],
+        "flagged": True,
+        "unsupported_numbers": ["7 million"],
+        "unsupported_names": ["Oslo"],
+        "weakly_supported_names": ["Dele Alli"],
+        "weakly_supported_numbers": ["52"],
         "role_changes": ["Kane: goalkeeper (article: striker)"],
         "weakest_sentence": {"text": "The Mayor of Oslo paid 7 million.", "support": 0.71},
     }
@@ -49,21 +52,46 @@ def test_notes_read_the_evidence() -> None:
 
 def test_invented_number_and_name_are_flagged_with_evidence_in_every_output(tmp_path: Path) -> None:
     docs = [json.loads(line) for line in BUNDLED.read_text("utf-8").splitlines()[:3]]
-    preds = write_jsonl(tmp_path / "planted.jsonl", [{"id": d["id"], "summary": planted(d["text"])} for d in docs])
+    preds = write_jsonl(
+        tmp_path / "planted.jsonl", [{"id": d["id"], "summary": planted(d["text"])} for d in docs]
+    )
     out = tmp_path / "run"
-    proc = run_cli("run", "-d", str(BUNDLED), "--limit", "3", "-s", "lead:k=3", "-s",
-                   f"predictions:path={preds},name=planted", "-m", "faithfulness", "-o", str(out),
-                   "--cache", str(tmp_path / "c"))
+    proc = run_cli(
+        "run",
+        "-d",
+        str(BUNDLED),
+        "--limit",
+        "3",
+        "-s",
+        "lead:k=3",
+        "-s",
+        f"predictions:path={preds},name=planted",
+        "-m",
+        "faithfulness",
+        "-o",
+        str(out),
+        "--cache",
+        str(tmp_path / "c"),
+    )
     assert proc.returncode == 0, proc.stderr
     payload = json.loads((out / "results.json").read_text("utf-8"))
-    flags = {(r["doc_id"], r["system"]): r["value"] for r in payload["scores"] if r["metric"] == "faith_flagged"}
+    flags = {
+        (r["doc_id"], r["system"]): r["value"] for r in payload["scores"] if r["metric"] == "faith_flagged"
+    }
     assert {v for (_, s), v in flags.items() if s == "lead"} == {0.0}
     assert {v for (_, s), v in flags.items() if s == "planted"} == {1.0}
-    rows = {(e["doc_id"], e["system"]): e["evidence"] for e in payload["evidence"] if e["metric"] == "faithfulness"}
+    rows = {
+        (e["doc_id"], e["system"]): e["evidence"]
+        for e in payload["evidence"]
+        if e["metric"] == "faithfulness"
+    }
     first = rows[(docs[0]["id"], "planted")]
     assert "Emmanuel Macron" in first["unsupported_names"] and len(first["unsupported_numbers"]) == 1
-    assert first["flagged"] is True and 0.5 < first["risk"] <= 1 and set(first["signals"]) == {
-        "weakest", "unsupported", "weak", "copied"}
+    assert (
+        first["flagged"] is True
+        and 0.5 < first["risk"] <= 1
+        and set(first["signals"]) == {"weakest", "unsupported", "weak", "copied"}
+    )
     assert first["weakest_sentence"]["text"].startswith("The plan was welcomed")
     assert rows[(docs[0]["id"], "lead")]["unsupported_names"] == []
     metric = next(m for m in payload["metadata"]["metrics"] if m["name"] == "faithfulness")
