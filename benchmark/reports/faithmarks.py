@@ -31,6 +31,7 @@ class FaithNotes:
     weakest_support: float
     flagged: bool | None = None
     claims: tuple[tuple[str, str], ...] = ()  # (claim, verdict) from the claims metric
+    checked: bool = True  # the faithfulness metric's evidence is there (numbers, names, sentence)
 
 
 def wanted(columns: Sequence[str]) -> bool:
@@ -47,6 +48,7 @@ def notes(evidence: Mapping[str, Any] | None, claimed: Mapping[str, Any] | None 
     evidence, when that metric ran); None without either."""
     if not evidence and not claimed:
         return None
+    checked = bool(evidence)
     evidence = evidence or {}
     weakest = evidence.get("weakest_sentence")
     text = weakest.get("text") if isinstance(weakest, dict) else None
@@ -66,6 +68,7 @@ def notes(evidence: Mapping[str, Any] | None, claimed: Mapping[str, Any] | None 
         weakest_support=float(support) if isinstance(support, int | float) else float("nan"),
         flagged=flagged if isinstance(flagged, bool) else None,
         claims=tuple(verdicts),
+        checked=checked,
     )
 
 

@@ -66,6 +66,9 @@ def test_claims_run_records_evidence_in_results_and_report(server: ScriptedServe
     metric = next(m for m in payload["metadata"]["metrics"] if m["name"] == "claims")
     assert metric["lower_is_better"] == ["claims_contradicted", "claims_absent", "claims_failed"]
     assert "|prompts:" in metric["signature"] and "server:" in metric["signature"]
+    html = (out / "report.html").read_text("utf-8")
+    assert '<li class="claim-supported">supported: ' in html
+    assert "Every number and name" not in html  # no faithfulness evidence in this run
 
 
 def test_failed_split_is_nan_counted_and_not_cached(server: ScriptedServer) -> None:

@@ -47,6 +47,8 @@ def test_notes_read_the_evidence() -> None:
     assert found.weakest == "The Mayor of Oslo paid 7 million." and found.weakest_support == 0.71
     assert found.claims == (("Oslo paid.", "not in the article"),)
     assert faithmarks.notes(None) is None
+    only_claims = faithmarks.notes(None, claimed)
+    assert only_claims is not None and not only_claims.checked and only_claims.claims
     assert faithmarks.wanted(["rouge1_f", "faith_flagged"]) and not faithmarks.wanted(["rouge1_f"])
 
 
