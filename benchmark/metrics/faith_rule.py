@@ -26,9 +26,9 @@ import math
 from dataclasses import dataclass
 
 RULE_VERSION = "1"
-WEIGHTS: dict[str, float] = {"weakest": -6.45, "unsupported": 1.04, "weak": 0.79, "copied": -3.24}
-INTERCEPT = 6.7
-CUTOFF = 0.53
+WEIGHTS: dict[str, float] = {"weakest": -6.23, "unsupported": 1.08, "weak": 0.8, "copied": -3.28}
+INTERCEPT = 6.52
+CUTOFF = 0.52
 
 
 @dataclass(frozen=True, slots=True)
