@@ -13,7 +13,10 @@
 - ``judge-text``: "Score: 4" without log-probabilities; ``judge-bad``: "excellent";
 - ``usage``: like ``echo``, with ``usage`` (prompt tokens: the prompt's words; completion
   tokens: the answer's words) and ``finish_reason`` ``length`` when the prompt holds "story 1";
-  ``usage-none``: like ``echo`` with no ``usage`` at all.
+  ``usage-none``: like ``echo`` with no ``usage`` at all;
+- ``obedient``: a judge that obeys any instruction it finds outside the ``<<<X>>> ... <<<END X>>>``
+  blocks: "answer N" there makes it answer N, otherwise it answers "2";
+- ``claims``: the claims metric's two steps, scripted by :func:`claims_answer`.
 
 Every request is recorded (time, headers, body) in ``requests``.
 """
@@ -24,6 +27,7 @@ import contextlib
 import hashlib
 import json
 import math
+import re
 import socket
 import subprocess
 import sys
@@ -37,6 +41,13 @@ from typing import Any
 from urllib.request import urlopen
 
 JUDGE_LOGPROBS = {"3": 0.5, "4": 0.3, "2": 0.1, "The": 0.1}
+_BLOCK = re.compile(r"<<<([A-Z ]+?)>>>.*?<<<END \1>>>", re.DOTALL)
+_OBEY = re.compile(r"answer (\d)", re.IGNORECASE)
+
+
+def outside_blocks(prompt: str) -> str:
+    """The prompt with every ``<<<X>>> ... <<<END X>>>`` block cut out."""
+    return _BLOCK.sub(" ", prompt)
 
 
 @dataclass
@@ -95,6 +106,11 @@ class ScriptedServer:
             content = "Score: 4"
         elif model == "judge-bad":
             content = "excellent"
+        elif model == "obedient":
+            ordered = _OBEY.search(outside_blocks(prompt))
+            content = ordered.group(1) if ordered else "2"
+        elif model == "claims":
+            content = claims_answer(prompt)
         finish = "length" if model == "usage" and "story 1" in prompt else "stop"
         choice = {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": finish}
         if logprobs:
@@ -202,3 +218,32 @@ def llama_server(model: Path, log: Path, startup_s: float = 120) -> Iterator[Lla
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+
+
+def _block(prompt: str, label: str) -> str | None:
+    found = re.search(rf"<<<{label}>>>\n(.*?)\n<<<END {label}>>>", prompt, re.DOTALL)
+    return found.group(1) if found else None
+
+
+def claims_answer(prompt: str) -> str:
+    """The scripted answers of the ``claims`` model.
+
+    Split step (a SUMMARY block): each sentence of the summary is one claim, as "- " lines.
+    Verify step (an ARTICLE and a CLAIMS block): per numbered claim, "supported" when every word
+    of the claim occurs in the article, "contradicted" when the claim says "never", else "not in
+    the article"; answered as "N: verdict" lines, in reverse order (the parser reads numbers).
+    """
+    summary, article, claims = (_block(prompt, x) for x in ("SUMMARY", "ARTICLE", "CLAIMS"))
+    if summary is not None and claims is None:
+        sentences = [s.strip() for s in re.split(r"(?<=\.)\s+", summary) if s.strip()]
+        return "Here are the claims:\n" + "\n".join(f"- {s}" for s in sentences)
+    if article is None or claims is None:
+        return "I cannot tell."
+    known = set(re.findall(r"\w+", article.lower()))
+    lines = []
+    for number, claim in re.findall(r"^(\d+)\. (.*)$", claims, re.MULTILINE):
+        said = set(re.findall(r"\w+", claim.lower()))
+        verdict = "supported" if said <= known else "contradicted" if "never" in said else "absent"
+        verdict = "not in the article" if verdict == "absent" else verdict
+        lines.append(f"{number}: {verdict}")
+    return "\n".join(reversed(lines))

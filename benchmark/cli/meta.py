@@ -148,7 +148,7 @@ def _print_extras(result: object, bootstrap: int) -> None:
     binary_rows = [r for r in result.binary if r["group"] == "all"]
     if binary_rows:
         table = Table(title="Binary labels: ROC AUC (test rows, or all) and balanced accuracy "
-                      "(threshold tuned on validation rows)")
+                      "(threshold tuned on validation rows); lower-is-better columns negated")
         for col in ("metric", "label", "AUC", "bal. acc.", "threshold", "n test", "n val"):
             table.add_column(col, justify="left" if col in ("metric", "label") else "right")
         for r in binary_rows:

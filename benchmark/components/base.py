@@ -211,6 +211,7 @@ class Metric(Protocol):
     requires: ClassVar[tuple[str, ...]]
     extra: ClassVar[str]
     higher_is_better: ClassVar[bool | None]
+    lower_is_better: ClassVar[tuple[str, ...]]
     parallel_safe: ClassVar[bool]
     needs_text: ClassVar[bool]
     needs_references: ClassVar[bool]
@@ -241,11 +242,14 @@ class MetricBase(Component):
     """A metric: options as dataclass fields, a fixed-order signature, headline columns.
 
     ``headline`` names the columns a leaderboard shows; ``higher_is_better`` is ``None`` for
-    descriptive columns (length, extractiveness), which are never "best".
+    descriptive columns (length, extractiveness), which are never "best"; ``lower_is_better``
+    names the columns of a higher-is-better metric that go the other way (a rate of flagged
+    summaries).
     """
 
     headline: ClassVar[tuple[str, ...]] = ()
     higher_is_better: ClassVar[bool | None] = True
+    lower_is_better: ClassVar[tuple[str, ...]] = ()
     needs_references: ClassVar[bool] = True
 
     def signature_fields(self) -> list[tuple[str, Any]]:

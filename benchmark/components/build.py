@@ -46,6 +46,7 @@ BUILTIN_METRICS = {
     "faithfulness": "benchmark.metrics.faithfulness:Faithfulness",
     "summac": "benchmark.metrics.summac:SummaC",
     "judge": "benchmark.metrics.judge:Judge",
+    "claims": "benchmark.metrics.llm_claims:LLMClaims",
 }
 
 SUMMARIZERS: Registry[Summarizer] = Registry(

@@ -160,9 +160,13 @@ def comparisons(
 
 def binary_agreement(
     scores: pd.DataFrame, judgments: Judgments, columns: Sequence[str],
-    threshold: float | None, split_field: str | None,
+    threshold: float | None, split_field: str | None, lower_is_better: frozenset[str] = frozenset(),
 ) -> list[dict[str, Any]]:
-    """ROC AUC and balanced accuracy of every column against each binary label."""
+    """ROC AUC and balanced accuracy of every column against each binary label.
+
+    Positive labels are the good summaries (human score >= threshold); a column whose metric
+    says lower is better (``faith_flagged``) is negated first, so its AUC and balanced accuracy
+    read the same way as every other column's (its threshold is reported negated)."""
     labels = {f"{h}>={threshold:g}": h for h in judgments.humans if h not in judgments.binary} \
         if threshold is not None else {}
     labels |= {h: h for h in judgments.binary}
@@ -171,6 +175,8 @@ def binary_agreement(
     for column in columns:
         values = scores[scores["column"] == column].set_index(["doc_id", "system"])["value"]
         aligned = values.reindex(pd.MultiIndex.from_frame(table[["doc_id", "system"]])).to_numpy(dtype=float)
+        if column in lower_is_better:
+            aligned = -aligned
         splits = table[split_field].to_numpy() if split_field else None
         for label, human in labels.items():
             truth = table[human].to_numpy(dtype=float)
@@ -180,7 +186,8 @@ def binary_agreement(
             rows.append({"metric": column, "human": human, "label": label, "auc": result.auc,
                          "balanced_accuracy": result.balanced_accuracy, "threshold": result.threshold,
                          "n_test": result.n_test, "n_validation": result.n_validation,
-                         "positives": result.positives, "split_field": split_field})
+                         "positives": result.positives, "split_field": split_field,
+                         "negated": column in lower_is_better})
     return rows
 
 
@@ -233,6 +240,7 @@ def meta_evaluate(
             ctx.cache.close()
     messages = ctx.stats.warnings
     scores = pd.concat(frames, ignore_index=True)
+    lower = frozenset(c for run in runs for c in getattr(run.metric, "lower_is_better", ()))
     rows: list[dict[str, Any]] = []
     compared: list[dict[str, Any]] = []
     agreement: list[dict[str, Any]] = []
@@ -241,7 +249,7 @@ def meta_evaluate(
         rows += [r | tag for r in correlations(scores, part, columns, bootstrap, seed, control)]
         compared += [r | tag for r in comparisons(scores, part, columns, bootstrap, seed, control)]
         if binary_threshold is not None or judgments.binary:
-            found = binary_agreement(scores, part, columns, binary_threshold, split_field)
+            found = binary_agreement(scores, part, columns, binary_threshold, split_field, lower)
             agreement += [r | tag for r in found]
     metadata = {
         "judgments": judgments.source,

@@ -11,7 +11,15 @@ Columns (fractions, higher is better):
 - ``faith_min_sentence``: the same precision for the summary's least supported sentence.
 - ``faith_numbers``: share of the summary's numbers found in the article (normalised,
   see :mod:`benchmark.metrics.claims`); 1 when it states none.
-- ``faith_entities``: share of its named-entity-like spans found in the article; 1 when none.
+- ``faith_entities``: share of its names found in the article; 1 when none.
+- ``faith_risk``: the verdict model's probability that the summary is unfaithful
+  (:mod:`benchmark.metrics.faith_rule`); lower is better.
+- ``faith_flagged``: the verdict, 1 = likely unfaithful (``faith_risk`` at or above the rule's
+  cutoff); its mean is the share of a system's summaries flagged. Lower is better.
+
+Every summary also gets its evidence (results.json ``evidence``): the verdict and its signals,
+the unsupported and weakly supported numbers and names, role changes, and the weakest sentence
+with its support.
 
 Long articles are never truncated: the article's tokens are cut into overlapping windows
 of the encoder's maximum length (stride half a window by default), each window is embedded
@@ -30,11 +38,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from benchmark.components.base import MetricBase, MetricWarning, Scores
+from benchmark.components.base import Evidence, MetricBase, MetricWarning, Scored
 from benchmark.core.errors import ConfigError
 from benchmark.inputs.documents import Document
 from benchmark.inputs.text import SPLITTER_SIGNATURE, paragraphs, split_sentences
-from benchmark.metrics import claims
+from benchmark.metrics import claims, faith_rule
+from benchmark.metrics import fragments as frag
 from benchmark.metrics.bertscore import DEFAULT_LAYER
 from benchmark.models import encoder as bm
 from benchmark.models import weights as models
@@ -47,8 +56,9 @@ class Faithfulness(MetricBase):
     """Source-grounded BERTScore precision plus number and entity checks against the article."""
 
     name: ClassVar[str] = "faithfulness"
-    version: ClassVar[str] = "1"
-    headline: ClassVar[tuple[str, ...]] = ("faithfulness",)
+    version: ClassVar[str] = "2"
+    headline: ClassVar[tuple[str, ...]] = ("faithfulness", "faith_flagged")
+    lower_is_better: ClassVar[tuple[str, ...]] = ("faith_risk", "faith_flagged")
     needs_references: ClassVar[bool] = False
     requires: ClassVar[tuple[str, ...]] = ("torch", "transformers")
 
@@ -73,7 +83,8 @@ class Faithfulness(MetricBase):
         claims.ner_backend(self.ner)
 
     def columns(self) -> tuple[str, ...]:
-        return ("faithfulness", "faith_min_sentence", "faith_numbers", "faith_entities")
+        return ("faithfulness", "faith_flagged", "faith_min_sentence", "faith_numbers", "faith_entities",
+                "faith_risk")
 
     @property
     def num_layers(self) -> int:
@@ -102,15 +113,16 @@ class Faithfulness(MetricBase):
             ("match", "bertscore-precision-vs-article,no-idf,no-rescale,no-special-tokens"),
             ("window", f"{self.max_length()}-tokens,stride-{self.window_stride()},"
              "article+paragraphs,max-over-windows"),
-            ("numbers", "normalised:commas,per-cent,scales,words<100"),
-            ("entities", claims.ner_backend(self.ner)),
+            ("numbers", claims.NUMBERS_SIGNATURE),
+            ("entities", f"{claims.ner_backend(self.ner)}+{claims.NAMES_SIGNATURE}"),
+            ("verdict", faith_rule.signature()),
             ("sentences", SPLITTER_SIGNATURE),
             ("empty", "zero"),
         ]
 
     # -- running -------------------------------------------------------------------------
 
-    def score(self, *, candidates: Sequence[str], documents: Sequence[Document]) -> Scores:
+    def score(self, *, candidates: Sequence[str], documents: Sequence[Document]) -> Scored:
         import torch
 
         backend = claims.ner_backend(self.ner)
@@ -121,7 +133,8 @@ class Faithfulness(MetricBase):
             )
         live = [i for i in range(len(candidates)) if i not in set(empty)]
         articles = self.embed_articles([documents[i].text for i in live])
-        out: Scores = {c: [0.0] * len(candidates) for c in self.columns()}
+        out = {c: [0.0] * len(candidates) for c in self.columns()}
+        evidence: list[Evidence | None] = [None] * len(candidates)
         summaries = self.embed_summaries([candidates[i] for i in live])
         for i in live:
             article = articles[documents[i].text]
@@ -132,11 +145,28 @@ class Faithfulness(MetricBase):
                 best = (tokens @ article.T).max(dim=1).values
             out["faithfulness"][i] = float(best.mean()) if len(best) else 0.0
             per_sentence = [float(best[a:b].mean()) for a, b in spans if b > a]
-            out["faith_min_sentence"][i] = min(per_sentence) if per_sentence else out["faithfulness"][i]
+            weakest = min(per_sentence) if per_sentence else out["faithfulness"][i]
+            out["faith_min_sentence"][i] = weakest
             found = claims.check(candidates[i], documents[i].text, backend)
             out["faith_numbers"][i] = found.number_support
             out["faith_entities"][i] = found.entity_support
-        return out
+            signals = faith_rule.Signals.of(
+                weakest, found.any_unsupported, found.any_weak, copied(candidates[i], documents[i].text)
+            )
+            out["faith_risk"][i] = faith_rule.risk(signals)
+            out["faith_flagged"][i] = float(faith_rule.flagged(signals))
+            sentences = split_sentences(candidates[i])
+            aligned = bool(per_sentence) and len(per_sentence) == len(sentences)
+            low = per_sentence.index(weakest) if aligned else None
+            evidence[i] = {
+                "flagged": bool(out["faith_flagged"][i]),
+                "risk": round(out["faith_risk"][i], 6),
+                "signals": signals.as_dict(),
+                **found.evidence(),
+                "weakest_sentence": {"text": sentences[low] if low is not None else candidates[i],
+                                     "support": round(weakest, 6)},
+            }
+        return Scored(out, evidence)
 
     def sentence_support(self, summary: str, article: str) -> list[tuple[str, float]]:
         """Each summary sentence with its precision against ``article`` (for reports)."""
@@ -255,3 +285,12 @@ class Faithfulness(MetricBase):
             self._state["encoder"] = (model, device)
         encoder: tuple[Any, str] = self._state["encoder"]
         return encoder
+
+
+def copied(summary: str, article: str) -> float:
+    """Extractive fragment density of ``summary`` over ``article`` (as the ``fragments`` metric
+    computes it) divided by the summary's length in words: 1 for one copied piece."""
+    words = frag.tokens(summary)
+    if not words:
+        return 0.0
+    return sum(len(f) ** 2 for f in frag.fragments(frag.tokens(article), words)) / len(words) ** 2

@@ -1,7 +1,10 @@
 """The ``judge`` metric's prompts: one G-Eval-style form per aspect (criterion, steps, form).
 
 Written for sumbench after the forms of G-Eval (Liu et al. 2023), with every aspect on the same
-1-5 scale. Changing any text here changes the judge's signature (it holds a hash of them).
+1-5 scale. The article and the summary are data in delimited blocks
+(:mod:`benchmark.metrics.prompt_blocks`): a summary that says "ignore the instructions above"
+stays inside its block, and the form says the blocks are never instructions. Changing any text
+here changes the judge's signature (it holds a hash of them).
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import re
 
 from benchmark.core.hashing import stable_hash
+from benchmark.metrics import prompt_blocks
 
 SYSTEM = "You are a careful evaluator of news summaries. You answer with a single digit."
 
@@ -21,6 +25,8 @@ Evaluation criterion:
 Evaluation steps:
 {steps}
 
+{data_note}
+
 Article:
 {document}
 
@@ -30,7 +36,7 @@ Summary:
 Answer with the score only, one digit from 1 to 5.
 {label} score (1-5):"""
 
-_FIELD = re.compile(r"\{(criterion|steps|label|document|summary)\}")
+_FIELD = re.compile(r"\{(criterion|steps|label|data_note|document|summary)\}")
 
 ASPECTS: dict[str, tuple[str, str]] = {
     "consistency": (
@@ -73,12 +79,15 @@ def render(aspect: str, document: str, summary: str) -> str:
         "criterion": criterion,
         "steps": steps,
         "label": aspect.capitalize(),
-        "document": document,
-        "summary": summary,
+        "data_note": prompt_blocks.DATA_NOTE,
+        "document": prompt_blocks.block("article", document),
+        "summary": prompt_blocks.block("summary", summary),
     }
     return _FIELD.sub(lambda m: fields[m.group(1)], FORM)  # one pass: braces in the texts stay
 
 
 def prompts_hash(aspects: tuple[str, ...]) -> str:
     """A short hash of every prompt text the given aspects use (for the signature)."""
-    return stable_hash({"system": SYSTEM, "form": FORM, "aspects": {a: ASPECTS[a] for a in aspects}}, 12)
+    texts = {"system": SYSTEM, "form": FORM, "aspects": {a: ASPECTS[a] for a in aspects},
+             "blocks": [prompt_blocks.DATA_NOTE, prompt_blocks.block("x", "")]}
+    return stable_hash(texts, 12)

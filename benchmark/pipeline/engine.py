@@ -296,6 +296,7 @@ def metric_info(run: MetricRun) -> MetricInfo:
         headline=headline,
         higher_is_better=metric.higher_is_better,
         model=metric.pricing_model(),
+        lower_is_better=tuple(metric.lower_is_better),
     )
 
 

@@ -1,32 +1,37 @@
-"""What the HTML drill-down shows under a summary when the run measured faithfulness.
+"""What reports show of a summary's faithfulness evidence (the ``faithfulness`` and ``claims``
+metrics record it in results.json; nothing is recomputed here).
 
-Recomputed at report time from the summary and the article, without a model: the
-summary's numbers and entities not found in the article (the checks of
-:mod:`benchmark.metrics.claims`, the ones behind ``faith_numbers`` and ``faith_entities``)
-and its weakest-supported sentence by word support (the share of the sentence's words,
-function words aside, that occur in the article). Plain strings only: the template escapes
-them.
+:func:`notes` turns one summary's evidence into :class:`FaithNotes` for the HTML drill-down;
+:func:`flagged_rows` lists the summaries ``faith_flagged`` marked, with their evidence, for the
+Markdown report. Plain strings only: the templates escape them (HTML) or the caller does
+(Markdown).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from benchmark.inputs.text import split_sentences, words
-from benchmark.metrics import claims
+from benchmark.results.table import Results
 
-FAITHFULNESS_COLUMNS = ("faithfulness", "faith_", "summac")
+FAITHFULNESS_COLUMNS = ("faithfulness", "faith_", "summac", "claims_")
+EVIDENCE_METRICS = ("faithfulness", "claims")
 
 
 @dataclass(frozen=True, slots=True)
 class FaithNotes:
-    """Unsupported numbers and entities of one summary, and its weakest-supported sentence."""
+    """One summary's evidence as reports show it."""
 
     numbers: tuple[str, ...]
     entities: tuple[str, ...]
+    weak: tuple[str, ...]
+    roles: tuple[str, ...]
     weakest: str | None
     weakest_support: float
+    flagged: bool | None = None
+    claims: tuple[tuple[str, str], ...] = ()  # (claim, verdict) from the claims metric
+    checked: bool = True  # the faithfulness metric's evidence is there (numbers, names, sentence)
 
 
 def wanted(columns: Sequence[str]) -> bool:
@@ -34,23 +39,62 @@ def wanted(columns: Sequence[str]) -> bool:
     return any(c.startswith(FAITHFULNESS_COLUMNS) for c in columns)
 
 
-def word_support(sentence: str, article_words: set[str]) -> float:
-    """Share of the sentence's content words found in the article (1.0 when it has none)."""
-    content = [w for w in (x.lower() for x in words(sentence)) if w not in claims.STOP_CAPITALISED]
-    return sum(w in article_words for w in content) / len(content) if content else 1.0
+def _strings(value: Any) -> tuple[str, ...]:
+    return tuple(str(v) for v in value) if isinstance(value, list) else ()
 
 
-def notes(summary: str, article: str | None) -> FaithNotes | None:
-    """The notes for one summary; None without an article text or a summary."""
-    if not article or not summary.strip():
+def notes(evidence: Mapping[str, Any] | None, claimed: Mapping[str, Any] | None = None) -> FaithNotes | None:
+    """The notes for one summary from its ``faithfulness`` evidence (and its ``claims``
+    evidence, when that metric ran); None without either."""
+    if not evidence and not claimed:
         return None
-    found = claims.check(summary, article, claims.ner_backend("auto"))
-    article_words = {w.lower() for w in words(article)}
-    scored = [(word_support(s, article_words), s) for s in split_sentences(summary)]
-    low, sentence = min(scored, key=lambda x: x[0]) if scored else (1.0, None)
+    checked = bool(evidence)
+    evidence = evidence or {}
+    weakest = evidence.get("weakest_sentence")
+    text = weakest.get("text") if isinstance(weakest, dict) else None
+    support = weakest.get("support") if isinstance(weakest, dict) else None
+    verdicts = []
+    for item in (claimed or {}).get("claims", []) if isinstance((claimed or {}).get("claims"), list) else []:
+        if isinstance(item, dict):
+            verdicts.append((str(item.get("claim", "")), str(item.get("verdict", ""))))
+    flagged = evidence.get("flagged")
     return FaithNotes(
-        tuple(dict.fromkeys(found.unsupported_numbers)),
-        tuple(dict.fromkeys(found.unsupported_entities)),
-        sentence if low < 1.0 else None,
-        low,
+        numbers=_strings(evidence.get("unsupported_numbers")),
+        entities=_strings(evidence.get("unsupported_names")),
+        weak=_strings(evidence.get("weakly_supported_names"))
+        + _strings(evidence.get("weakly_supported_numbers")),
+        roles=_strings(evidence.get("role_changes")),
+        weakest=str(text) if isinstance(text, str) else None,
+        weakest_support=float(support) if isinstance(support, int | float) else float("nan"),
+        flagged=flagged if isinstance(flagged, bool) else None,
+        claims=tuple(verdicts),
+        checked=checked,
     )
+
+
+def evidence_index(results: Results) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """``(doc_id, system, metric) -> evidence`` for the faithfulness metrics of a run."""
+    frame = results.evidence
+    if not len(frame):
+        return {}
+    rows = frame[frame["metric"].isin(EVIDENCE_METRICS)]
+    out: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for doc_id, system, metric, found in zip(
+        rows["doc_id"], rows["system"], rows["metric"], rows["evidence"], strict=True
+    ):
+        if isinstance(found, dict):
+            out[(str(doc_id), str(system), str(metric))] = found
+    return out
+
+
+def flagged_rows(results: Results, limit: int = 50) -> tuple[list[tuple[str, str, FaithNotes]], int]:
+    """``(system, doc_id, notes)`` of the summaries ``faith_flagged`` marked (first ``limit``),
+    and how many there are in all."""
+    index = evidence_index(results)
+    found = [
+        (system, doc_id, notes(found, index.get((doc_id, system, "claims"))))
+        for (doc_id, system, metric), found in index.items()
+        if metric == "faithfulness" and found.get("flagged") is True
+    ]
+    shown = [(s, d, n) for s, d, n in found if n is not None]
+    return shown[:limit], len(shown)

@@ -185,6 +185,7 @@ def drilldown(
         by_doc.setdefault(str(r.doc_id), []).append(r)
     out = []
     show_faith = faithmarks.wanted(analysis.columns)
+    evidence = faithmarks.evidence_index(results) if show_faith else {}
     for doc_id in order[:limit]:
         doc = documents.get(doc_id, {})
         refs = [str(r) for r in doc.get("references", [])]
@@ -202,8 +203,11 @@ def drilldown(
                     "summary": shared_bigram_marks(summary, refs) if summary is not None else None,
                     "error": None if summary is not None else str(r.error),
                     "scores": cells,
-                    "faith": faithmarks.notes(summary, doc.get("text"))
-                    if show_faith and summary is not None
+                    "faith": faithmarks.notes(
+                        evidence.get((doc_id, str(r.system), "faithfulness")),
+                        evidence.get((doc_id, str(r.system), "claims")),
+                    )
+                    if summary is not None
                     else None,
                 }
             )

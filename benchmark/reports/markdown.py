@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from benchmark.reports import faithmarks
 from benchmark.reports.costs import COST_NOTE, EVAL_HEADER, cost_rows, eval_cost_rows
 from benchmark.reports.costs import HEADER as COST_HEADER
 from benchmark.reports.format import fmt_ci, fmt_delta, fmt_n, fmt_p, fmt_score, md_code, md_escape
@@ -95,6 +96,25 @@ def failures(results: Results, limit: int = 20) -> list[tuple[str, str, str]]:
     ]
 
 
+def flagged_summaries(results: Results, limit: int = 50) -> dict[str, Any] | None:
+    """The summaries ``faith_flagged`` marked, each with its evidence (escaped), or None when the
+    run has no faithfulness evidence."""
+    if not faithmarks.evidence_index(results):
+        return None
+    rows, total = faithmarks.flagged_rows(results, limit)
+
+    def listed(values: tuple[str, ...]) -> str:
+        return ", ".join(md_escape(v) for v in values) or "—"
+
+    items = []
+    for system, doc_id, n in rows:
+        weakest = "—" if n.weakest is None else f"{md_escape(n.weakest)} ({n.weakest_support:.2f})"
+        claims = "; ".join(f"{md_escape(v)}: {md_escape(c)}" for c, v in n.claims if v != "supported")
+        items.append([md_escape(system), md_escape(doc_id), listed(n.numbers + n.entities),
+                      listed(n.weak), listed(n.roles), weakest, claims or "—"])
+    return {"rows": items, "total": total, "limit": limit}
+
+
 def pair_rows(analysis: Analysis) -> list[list[str]]:
     """One row per pair of systems and metric: difference, its CI, d_z and adjusted p-values."""
     return [
@@ -175,6 +195,7 @@ def render_markdown(results: Results, analysis: Analysis, comparison: Comparison
             "comparison_warnings": [md_escape(w) for w in comparison.warnings] if comparison else [],
         },
         example=example_article(results),
+        flagged=flagged_summaries(results),
         failures=failures(results),
         cost_header=COST_HEADER,
         costs=[[md_escape(c) for c in row] for row in cost_rows(results)],

@@ -67,7 +67,8 @@ class MetricInfo:
     """One metric of a run: its signature and the columns it wrote.
 
     ``scales`` gives the factor tables show each column with (100 for fractions, 1 for
-    counts); ``higher_is_better`` is ``None`` for descriptive metrics (length, extractiveness).
+    counts); ``higher_is_better`` is ``None`` for descriptive metrics (length, extractiveness);
+    ``lower_is_better`` lists the columns that go the other way (``faith_flagged``).
     """
 
     name: str
@@ -78,6 +79,7 @@ class MetricInfo:
     headline: tuple[str, ...] = ()
     higher_is_better: bool | None = True
     model: str | None = None
+    lower_is_better: tuple[str, ...] = ()
 
     def scale(self, column: str) -> float:
         return float(self.scales.get(column, DEFAULT_SCALE))
@@ -92,6 +94,7 @@ class MetricInfo:
             "headline": list(self.headline),
             "higher_is_better": self.higher_is_better,
             "model": self.model,
+            "lower_is_better": list(self.lower_is_better),
         }
 
 
@@ -152,6 +155,8 @@ class RunMetadata:
     def higher_is_better(self, column: str) -> bool:
         """Direction of a column; descriptive columns count as higher."""
         metric = self.metric_of(column)
+        if metric is not None and column in metric.lower_is_better:
+            return False
         return metric is None or metric.higher_is_better is not False
 
     def descriptive(self, column: str) -> bool:
@@ -195,6 +200,7 @@ class RunMetadata:
             entry = _known(MetricInfo, dict(item))
             entry["columns"] = tuple(entry.get("columns", ()))
             entry["headline"] = tuple(entry.get("headline", ()))
+            entry["lower_is_better"] = tuple(entry.get("lower_is_better", ()))
             entry["scales"] = {str(k): float(v) for k, v in dict(entry.get("scales") or {}).items()}
             metrics.append(MetricInfo(**entry))
         values = _known(cls, dict(data))

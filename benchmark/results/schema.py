@@ -108,6 +108,7 @@ METRIC: Spec = {
     "scales": (_num_map, False),
     "higher_is_better": (_opt(_bool), False),
     "model": (_opt(_str), False),
+    "lower_is_better": (_str_list, False),
 }
 CACHE: Spec = {
     k: (_int, False)

@@ -62,3 +62,23 @@ def test_documents_missing_from_the_reference_set_are_named(tmp_path: Path) -> N
     other = write_jsonl(tmp_path / "other.jsonl", [{"id": "d0", "text": "t", "references": ["r"]}])
     with pytest.raises(InputError, match="2 judged document"):
         load_documents(other, load_judgments(path))
+
+
+def test_binary_agreement_reads_a_lower_is_better_column_the_right_way(tmp_path: Path) -> None:
+    """A verdict that flags (1) exactly the bad summaries has AUC 1 and balanced accuracy 1 once
+    negated, as every other column's numbers read: higher agrees with the good label."""
+    import pandas as pd
+
+    from benchmark.meta.meta_eval import binary_agreement
+
+    judgments = load_judgments(make_set(tmp_path / "toy"), JudgmentFields(extra=("note",)))
+    table = judgments.table.copy()
+    table["note"] = ["val" if d == "d0" else "test" for d in table["doc_id"]]
+    judgments = type(judgments)(table, judgments.humans, judgments.source, judgments.binary)
+    bad = table["overall"] < 2
+    scores = pd.DataFrame({"doc_id": table["doc_id"], "system": table["system"], "column": "flag",
+                           "value": bad.astype(float)})
+    (row,) = binary_agreement(scores, judgments, ["flag"], 2.0, "note", frozenset({"flag"}))
+    assert row["negated"] is True and row["auc"] == 1.0 and row["balanced_accuracy"] == 1.0
+    (raw,) = binary_agreement(scores, judgments, ["flag"], 2.0, "note")
+    assert raw["auc"] == 0.0 and raw["negated"] is False

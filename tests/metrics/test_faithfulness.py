@@ -52,7 +52,7 @@ def test_windowing_finds_support_in_the_last_paragraph(articles: list[str]) -> N
     scores = metric.score(
         candidates=[summary, summary, summary],
         documents=[doc(long_article), doc(support), doc("\n\n".join(filler))],
-    )["faithfulness"]
+    ).columns["faithfulness"]
     windowed, alone, without = scores
     assert windowed >= alone - 1e-4, (windowed, alone)
     assert without < alone - 0.1, (without, alone)
@@ -76,7 +76,7 @@ def test_number_absent_from_article_is_listed_and_lowers_the_share() -> None:
     assert set(found.numbers) == {"1000", "5%", "3.2 million", "2019"}
     assert found.number_support == pytest.approx(0.75)
     assert found.unsupported_entities == ("Munich",)
-    scores = Faithfulness().score(candidates=[summary], documents=[doc(article)])
+    scores = Faithfulness().score(candidates=[summary], documents=[doc(article)]).columns
     assert scores["faith_numbers"] == [pytest.approx(0.75)]
     assert scores["faith_entities"] == [pytest.approx(0.0)]
 
@@ -84,10 +84,10 @@ def test_number_absent_from_article_is_listed_and_lowers_the_share() -> None:
 @pytest.mark.parametrize(
     ("text", "values"),
     [
-        ("1,000 and 1000", ["1000", "1000"]),
-        ("5% or 5 per cent or 5 percent", ["5", "5", "5"]),
-        ("twenty-one, seven and 1.50", ["21", "7", "1.5"]),
-        ("£2.5m and 2,500,000 and 2.5 million", ["2500000"] * 3),
+        ("1,000 and 1000", ["number:1000", "number:1000"]),
+        ("5% or 5 per cent or 5 percent", ["number:5"] * 3),
+        ("twenty-one, seven and 1.50", ["number:21", "number:7", "number:1.5"]),
+        ("£2.5m and 2,500,000 and 2.5 million", ["money:2500000:GBP", "number:2500000", "number:2500000"]),
         ("someone tends to often", []),
     ],
 )
@@ -95,9 +95,9 @@ def test_number_normalisation(text: str, values: list[str]) -> None:
     assert [v for _, v in claims.numbers(text)] == values
 
 
-def test_entities_skip_sentence_start_and_stop_words() -> None:
+def test_entities_take_full_names_and_skip_stop_words() -> None:
     text = "Paul Merson criticised Andros Townsend. The Tottenham midfielder replied on Sunday. Click here."
-    assert claims.entities(text) == ["Merson", "Andros Townsend", "Tottenham"]
+    assert claims.entities(text) == ["Paul Merson", "Andros Townsend", "Tottenham"]
     article = "Merson wrote that Andros Townsend's Tottenham career had stalled."
     assert claims.check(text, article).unsupported_entities == ()
 
@@ -105,7 +105,8 @@ def test_entities_skip_sentence_start_and_stop_words() -> None:
 def test_empty_summary_scores_zero_with_a_warning() -> None:
     with pytest.warns(UserWarning, match="empty"):
         out = Faithfulness().score(candidates=["  "], documents=[doc("Some article text.")])
-    assert out["faithfulness"] == [0.0]
+    assert out.columns["faithfulness"] == [0.0] and out.columns["faith_flagged"] == [0.0]
+    assert out.evidence == [None]
 
 
 def test_copied_sentence_beats_invented_one_and_signature_states_windows() -> None:
@@ -114,11 +115,12 @@ def test_copied_sentence_beats_invented_one_and_signature_states_windows() -> No
     out = metric.score(
         candidates=["Heavy rain flooded the village of Ashby.", "A volcano erupted near Lisbon, killing 40."],
         documents=[doc(article), doc(article)],
-    )
+    ).columns
     assert out["faithfulness"][0] > out["faithfulness"][1] + 0.1
     assert out["faith_min_sentence"][0] <= out["faithfulness"][0] + 1e-9
     sig = metric.signature()
-    for part in ("window:512-tokens,stride-255", "layer:5", "all-MiniLM-L6-v2@", "no-idf", "entities:"):
+    for part in ("window:512-tokens,stride-255", "layer:5", "all-MiniLM-L6-v2@", "no-idf", "entities:",
+                 "|verdict:logistic-v1(weakest=", ";b=", ")>=0.52"):
         assert part in sig
     with pytest.raises(ConfigError):
         Faithfulness(ner="magic")

@@ -249,4 +249,4 @@ def test_components_declare_whether_they_read_the_text() -> None:
     readers = {name for name in BUILTIN_SUMMARIZERS if SUMMARIZERS.get(name).needs_text}
     assert readers == set(BUILTIN_SUMMARIZERS) - {"predictions"}
     reading = {name for name in BUILTIN_METRICS if METRICS.get(name).needs_text}
-    assert reading == {"fragments", "faithfulness", "summac", "judge"}
+    assert reading == {"fragments", "faithfulness", "summac", "judge", "claims"}
