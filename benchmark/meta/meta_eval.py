@@ -240,7 +240,7 @@ def meta_evaluate(
             ctx.cache.close()
     messages = ctx.stats.warnings
     scores = pd.concat(frames, ignore_index=True)
-    lower = frozenset(c for run in runs for c in getattr(run.metric, "lower_is_better", ()))
+    lower = frozenset(c for run in runs for c in run.metric.lower_is_better)
     rows: list[dict[str, Any]] = []
     compared: list[dict[str, Any]] = []
     agreement: list[dict[str, Any]] = []
