@@ -27,6 +27,7 @@ from benchmark.reports.format import fmt_ci, fmt_delta, fmt_p, fmt_score
 from benchmark.reports.highlight import N as NGRAM_N
 from benchmark.reports.highlight import shared_bigram_marks
 from benchmark.reports.templating import environment
+from benchmark.reports.viewer import build_viewer
 from benchmark.results.table import Results, resolve_documents
 from benchmark.stats.analysis import Analysis
 
@@ -282,4 +283,5 @@ def render_html(results: Results, analysis: Analysis, max_documents: int = MAX_D
         eval_costs=eval_cost_rows(results),
         cost_note=COST_NOTE,
         gates=results.metadata.gates,
+        viewer=build_viewer(results, records, headline=analysis.columns),
     )
