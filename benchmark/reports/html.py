@@ -1,11 +1,13 @@
-"""HTML report: one self-contained file (inline CSS and SVG, no script, no external URL).
+"""HTML report: one self-contained file (inline CSS and SVG, one inline script, no external URL).
 
 Leaderboard with CIs and significance markers, a dot-and-interval chart per metric,
-per-document score distributions, length against score, the pairwise significance matrix
-and a drill-down per article with its references and every summary, the words in bigrams
-shared with a reference highlighted. The template autoescapes; the only markup inserted
-as-is is matplotlib's SVG and the highlighter's output, both built from escaped text.
-A Content-Security-Policy forbids scripts and remote loads even if something slipped.
+per-document score distributions, length against score, the pairwise significance matrix,
+the summary viewer (:mod:`benchmark.reports.viewer`: every summary, sortable and filterable,
+two systems side by side) and a drill-down per article with its references and every
+summary, the words in bigrams shared with a reference highlighted. The template autoescapes;
+the only markup inserted as-is is matplotlib's SVG, the highlighter's output (both built from
+escaped text) and the viewer's JSON (every ``<`` escaped) and script. A Content-Security-Policy
+forbids remote loads and every script but the viewer's (by its hash) even if something slipped.
 """
 
 from __future__ import annotations

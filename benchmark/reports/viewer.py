@@ -104,7 +104,8 @@ def _flag_scores(results: Results) -> set[tuple[str, str]]:
     for column in results.metric_columns:
         if column.endswith("_flagged"):
             wide = results.wide(column)
-            out.update((str(d), str(s)) for (d, s), v in wide.stack().items() if v >= 1)
+            for system in wide.columns:
+                out.update((str(d), str(system)) for d in wide.index[wide[system] >= 1])
     return out
 
 
@@ -144,7 +145,7 @@ def _order(results: Results, doc_ids: Sequence[str], bad: set[str], headline: Se
     column = next((c for c in headline if not results.descriptive(c)), None)
     means: Mapping[str, float] = {}
     if column is not None and len(results.scores):
-        means = results.wide(column).mean(axis=1).to_dict()
+        means = {str(d): float(v) for d, v in results.wide(column).mean(axis=1).items()}
     sign = 1.0 if worse_when_higher(results, column or "") else -1.0
 
     def key(i: int) -> tuple[int, int, float, int]:
@@ -283,9 +284,9 @@ def viewer_payload(
         article = Article(_text(doc.get("text")))  # one at a time: sentence grams are large
         used: dict[int, list[int] | None] = {}
         for s, per_system in enumerate(summaries):
-            item = per_system[d]
-            if item is not None:
-                for i, copy in _align(item, article, s).items():
+            entry = per_system[d]
+            if entry is not None:
+                for i, copy in _align(entry, article, s).items():
                     used[i] = used.get(i) or copy
         out_docs.append(_document(doc, article, used, embed[d]))
     return {
