@@ -3,7 +3,7 @@
 :func:`build_viewer` turns :class:`Results` and the run's resolved documents into one compact
 JSON payload (every document, every system's summary, every score column, the evidence, the
 spans to mark and each summary sentence's best-supporting article sentence,
-:mod:`benchmark.reports.support`) plus the inline script (``templates/viewer.js``) that
+:mod:`benchmark.reports.support`) plus the inline script (``templates/viewer*.js``) that
 renders it: a sortable, filterable, paged table of every summary and a side-by-side detail
 view of one document. The JSON sits in a ``<script type="application/json">`` element with
 every ``<`` written as ``\\u003c``, so no text can close the element or open a comment; the
@@ -309,9 +309,15 @@ def script_json(payload: Any) -> str:
     return text.replace("<", "\\u003c")
 
 
+SCRIPT_PARTS = ("viewer_detail.js", "viewer.js")
+"""The viewer's script files (in ``templates/``), wrapped in this order in one function."""
+
+
 def viewer_script() -> str:
-    """The viewer's JavaScript, as shipped in the package."""
-    return files("benchmark.reports").joinpath("templates", "viewer.js").read_text(encoding="utf-8")
+    """The viewer's JavaScript: its parts in one strict-mode function, so it defines no global."""
+    folder = files("benchmark.reports").joinpath("templates")
+    parts = [folder.joinpath(name).read_text(encoding="utf-8") for name in SCRIPT_PARTS]
+    return "(function () {\n  'use strict';\n" + "".join(parts) + "}());\n"
 
 
 def csp_source(script: str) -> str:
@@ -331,7 +337,7 @@ def build_viewer(
     payload = viewer_payload(results, records, headline=headline, article_budget=article_budget)
     script = viewer_script()
     if "</script" in script.lower() or "<!--" in script:
-        raise ValueError("viewer.js must not contain '</script' or '<!--'")
+        raise ValueError("the viewer's script must not contain '</script' or '<!--'")
     return Viewer(
         data=Markup(script_json(payload)),
         script=Markup(script),
