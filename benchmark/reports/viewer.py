@@ -16,9 +16,9 @@ fractions) in hundredths, an integer (``41.23`` is ``4123``); the viewer sorts b
 Articles are the bulk of a large run, so they are embedded up to a budget
 (:data:`ARTICLE_BUDGET` bytes of UTF-8 article and reference text, in total): documents are
 taken worst first (a failed, flagged or truncated summary first, then by the mean over
-systems of the first headline column), each whose texts still fit. For every other document
-the payload holds only the article sentences that support a summary sentence, which is what
-the viewer shows in place of the article.
+systems of the first headline column that has a better direction), each whose texts still
+fit. For every other document the payload holds only the article sentences that support a
+summary sentence, which is what the viewer shows in place of the article.
 """
 
 from __future__ import annotations
@@ -44,7 +44,6 @@ ARTICLE_BUDGET = 8_000_000
 PAGE_SIZES = (25, 50, 100, 200)
 WORSE_WHEN_HIGHER = ("_flagged", "_failed", "_risk")
 """Column name endings of 0/1 or risk columns, where a higher value is worse whatever the metric."""
-DATA_ID = "viewer-data"
 
 
 @dataclass(frozen=True, slots=True)
