@@ -35,7 +35,7 @@ def _blocks(path: Path, language: str) -> list[str]:
 def _value(cfg: RunConfig, field: str) -> Any:
     """A config value as a run file spells it (gates as their text)."""
     value = getattr(cfg, field)
-    return tuple(str(v) for v in value) if field == "fail_under" else value
+    return tuple(str(v) for v in value) if field in ("fail_under", "fail_over", "prices") else value
 
 
 def _load(tmp: Path, body: str) -> RunConfig:
@@ -48,6 +48,8 @@ def sample(item: Declared, tmp: Path) -> tuple[str, Any]:
     """A TOML literal for one declared option and the value RunConfig holds after loading it."""
     if item.option.switch is not None:
         return "true", item.option.switch
+    if item.name == "prices":
+        return '["gpt-4o-mini=0.15/0.6"]', ("gpt-4o-mini=0.15/0.6",)
     if item.option.parse is not None:
         return '["rouge1_f=30"]', ("rouge1_f=30",)
     if item.option.choices:

@@ -1,11 +1,13 @@
-"""HTML report: one self-contained file (inline CSS and SVG, no script, no external URL).
+"""HTML report: one self-contained file (inline CSS and SVG, one inline script, no external URL).
 
 Leaderboard with CIs and significance markers, a dot-and-interval chart per metric,
-per-document score distributions, length against score, the pairwise significance matrix
-and a drill-down per article with its references and every summary, the words in bigrams
-shared with a reference highlighted. The template autoescapes; the only markup inserted
-as-is is matplotlib's SVG and the highlighter's output, both built from escaped text.
-A Content-Security-Policy forbids scripts and remote loads even if something slipped.
+per-document score distributions, length against score, the pairwise significance matrix,
+the summary viewer (:mod:`benchmark.reports.viewer`: every summary, sortable and filterable,
+two systems side by side) and a drill-down per article with its references and every
+summary, the words in bigrams shared with a reference highlighted. The template autoescapes;
+the only markup inserted as-is is matplotlib's SVG, the highlighter's output (both built from
+escaped text) and the viewer's JSON (every ``<`` escaped) and script. A Content-Security-Policy
+forbids remote loads and every script but the viewer's (by its hash) even if something slipped.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from benchmark.reports.format import fmt_ci, fmt_delta, fmt_n, fmt_p, fmt_score
 from benchmark.reports.highlight import N as NGRAM_N
 from benchmark.reports.highlight import shared_bigram_marks
 from benchmark.reports.templating import environment
+from benchmark.reports.viewer import build_viewer
 from benchmark.results.table import Results, resolve_documents
 from benchmark.stats.analysis import Analysis
 
@@ -291,4 +294,5 @@ def render_html(results: Results, analysis: Analysis, max_documents: int = MAX_D
         eval_costs=eval_cost_rows(results),
         cost_note=COST_NOTE,
         gates=results.metadata.gates,
+        viewer=build_viewer(results, records, headline=analysis.columns),
     )

@@ -24,7 +24,8 @@ def find_chromium() -> str | None:
 
 
 def html_to_pdf(html_file: Path, pdf_file: Path, timeout: float = 120.0) -> Path:
-    """Print ``html_file`` to ``pdf_file`` with headless Chromium (no network, no scripts)."""
+    """Print ``html_file`` to ``pdf_file`` with headless Chromium (no network; the viewer's
+    controls are hidden in print)."""
     browser = find_chromium()
     if browser is None:
         raise InputError(

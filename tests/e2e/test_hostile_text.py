@@ -103,13 +103,16 @@ def test_html_report_is_inert_in_chromium(hostile_run: tuple[Path, str], browser
     browser.wait_for("Page.loadEventFired")
     dom = browser.evaluate("""({
         scripts: document.scripts.length,
-        injected: document.querySelectorAll('img, iframe, object, embed, a[href*="evil"], b > b').length,
+        injected: document.querySelectorAll(
+            'img, iframe, object, embed, a[href*="evil"]:not([href^="#"]), b > b').length,
+        links: [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href')),
         flags: [typeof window.__xss, typeof window.__img, typeof window.__ds],
         text: document.body.innerText,
         title: document.title
     })""")
     assert _errors(browser.events) == []
-    assert dom["scripts"] == 0 and dom["injected"] == 0
+    assert dom["scripts"] == 2 and dom["injected"] == 0  # the viewer's data block and its script
+    assert dom["links"] and all(link.startswith("#") for link in dom["links"])  # viewer views, names encoded
     assert dom["flags"] == ["undefined", "undefined", "undefined"]
     text = dom["text"]
     for shown in (SCRIPT, IMG, "{{ 7*7 }}", "[red]rich[/red]", "$\\foo$", ":smile:", "**bold**", DOC_ID):
