@@ -9,6 +9,7 @@ option's Typer type for commands that take a few (``meta-eval``, ``dataset``).
 from __future__ import annotations
 
 import inspect
+import typing
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
@@ -49,7 +50,12 @@ def run_options(command: str) -> Callable[[F], F]:
     flags after its own parameters; the values arrive in its ``**options`` (None: not given)."""
 
     def decorate(func: F) -> F:
-        own = [p for p in inspect.signature(func).parameters.values() if p.kind is not p.VAR_KEYWORD]
+        hints = typing.get_type_hints(func, include_extras=True)  # the module's annotations are strings
+        own = [
+            p.replace(annotation=hints.get(p.name, p.annotation))
+            for p in inspect.signature(func).parameters.values()
+            if p.kind is not p.VAR_KEYWORD
+        ]
         taken = {p.name for p in own}
         extra = [
             inspect.Parameter(

@@ -141,7 +141,7 @@ CASES: dict[str, tuple[Setup, str]] = {
     "cache is a text file": (_cache_text, "cache.txt cannot be used (file is not a database)"),
     "cache is a corrupt sqlite file": (_cache_corrupt, "corrupt.sqlite cannot be used"),
     # options and config types, as strict as the flags
-    "seed -1": (_run_with("--seed", "-1", "-o", "{tmp}/out"), "seed must be a non-negative integer, got -1"),
+    "seed -1": (_run_with("--seed", "-1", "-o", "{tmp}/out"), "--seed must be at least 0, got -1"),
     "toml summarizers = 5": (_toml("summarizers = 5\n"), "summarizers must be a list of strings"),
     "toml run = 5": (_toml("run = 5\n"), "[run] must be a table"),
     "toml seed = 'x'": (_toml('seed = "x"\n'), "seed must be an integer"),

@@ -96,6 +96,7 @@ CASES: dict[str, Callable[[dict[str, Path], str], Case]] = {
     "faithfulness": lambda a, url: (("lead:k=1",), ("faithfulness",)),
     "summac": lambda a, url: (("lead:k=1",), (f"summac:model={a['nli']}",)),
     "judge": lambda a, url: (("lead:k=1",), (f"judge:base_url={url},model=judge",)),
+    "claims": lambda a, url: (("lead:k=1",), (f"claims:base_url={url},model=claims",)),
 }
 
 

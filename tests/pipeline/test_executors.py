@@ -91,7 +91,7 @@ def test_bad_executor_settings_are_config_errors() -> None:
         make_executor("local", 1, "auto")
     with pytest.raises(ConfigError, match="unknown executor"):
         make_executor("dask")
-    with pytest.raises(ConfigError, match="unknown executor"):
+    with pytest.raises(ConfigError, match="unknown --executor 'dask'; choose from local, ray"):
         RunConfig(executor="dask")
 
 
