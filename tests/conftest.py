@@ -15,6 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from outcomes import pytest_runtest_logreport, pytest_sessionfinish  # scripts/test.sh's record
+
+__all__ = ["pytest_runtest_logreport", "pytest_sessionfinish"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
