@@ -95,7 +95,8 @@ def run_cli(
     saved_env, saved_cwd, saved_path = dict(os.environ), os.getcwd(), list(sys.path)
     saved_argv, saved_streams = list(sys.argv), (sys.stdin, sys.stdout, sys.stderr)
     saved_modules = set(sys.modules)
-    out, err = io.StringIO(), io.StringIO()
+    raw_out, raw_err = io.BytesIO(), io.BytesIO()  # with .buffer, as real streams have
+    out, err = (io.TextIOWrapper(raw, encoding="utf-8", write_through=True) for raw in (raw_out, raw_err))
     code: int | str | None = 0
     try:
         os.environ.update(env or {})
@@ -105,7 +106,9 @@ def run_cli(
         importlib.invalidate_caches()
         os.chdir(cwd or ROOT)
         sys.argv = ["sumbench", *args]
-        sys.stdin, sys.stdout, sys.stderr = io.StringIO(input_text or ""), out, err
+        stdin = io.TextIOWrapper(io.BytesIO((input_text or "").encode("utf-8")), encoding="utf-8")
+        sys.stdin, sys.stdout, sys.stderr = stdin, out, err
+        reset_registries()  # as in a new process: no plugin that an earlier test registered
         with warnings.catch_warnings():
             main()
     except SystemExit as exc:
@@ -122,7 +125,8 @@ def run_cli(
         err.write(f"{code}\n" if code is not None else "")
         code = 0 if code is None else 1
     argv = ["sumbench", *args]
-    return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
+    texts = [raw.getvalue().decode("utf-8", errors="replace") for raw in (raw_out, raw_err)]
+    return subprocess.CompletedProcess(argv, code, *texts)
 
 
 _KEEP_MODULES_UNDER = tuple(

@@ -298,7 +298,7 @@ class LlamaCppGenerator:
             from llama_cpp import Llama
         except ImportError as exc:
             raise ModelUnavailableError(
-                f"backend=llama.cpp needs llama-cpp-python ({exc}); pip install llama-cpp-python "
+                f"backend=llama.cpp needs llama-cpp-python ({exc}); pip install 'sumbench[llama]' "
                 "or use backend=transformers"
             ) from exc
         path = key.model.gguf_path

@@ -177,7 +177,8 @@ def test_messages_naming_a_long_path_stay_on_one_line(tmp_path: Path, runner: An
     plugin = base / "p.py"
     plugin.write_text(PLUGIN.format(name="from_long"))
     articles = [json.loads(line) for line in BUNDLED.read_text(encoding="utf-8").splitlines()[:2]]
-    no_refs = write_jsonl(base / "articles-only.jsonl", [{"id": a["id"], "text": a["text"]} for a in articles])
+    records = [{"id": a["id"], "text": a["text"]} for a in articles]
+    no_refs = write_jsonl(base / "articles-only.jsonl", records)
     out = base / "out"
     proc = runner(
         "run", "-d", str(no_refs), "-p", str(plugin), "-s", "from_long", "-m", "length",
@@ -188,7 +189,8 @@ def test_messages_naming_a_long_path_stay_on_one_line(tmp_path: Path, runner: An
     assert _lines_with(proc.stderr, f"loaded plugin {plugin}: from_long"), proc.stderr  # a note
     assert _lines_with(proc.stdout, f"wrote json {out / 'results.json'}"), proc.stdout
     assert _lines_with(proc.stdout, f"wrote html {out / 'report.html'}"), proc.stdout
-    assert [line for line in proc.stderr.splitlines() if "from_long" in line and "100000" in line], proc.stderr
+    gate = [line for line in proc.stderr.splitlines() if "from_long" in line and "100000" in line]
+    assert gate, proc.stderr
     missing = base / "missing.jsonl"
     error = runner("run", "-d", str(missing), "-s", "lead", "-m", "rouge", "-o", str(out))
     assert error.returncode == 2 and _lines_with(error.stderr, str(missing)), error.stderr
