@@ -415,8 +415,8 @@ def test_pool_workers_never_call_the_parents_progress(tmp_path: Path) -> None:
 
 def test_rich_bar_of_a_slow_metric_moves_per_document_with_an_eta(tmp_path: Path) -> None:
     (tmp_path / "paced.py").write_text(PACED)
-    terminal = {"FORCE_COLOR": "1", "TTY_COMPATIBLE": "1", "COLUMNS": "120"}
-    proc = run_cli(
+    terminal = {"FORCE_COLOR": "1", "TTY_COMPATIBLE": "1", "COLUMNS": "120"}  # read when rich starts
+    proc = run_cli_subprocess(
         "run", "--dataset", str(BUNDLED), "--plugin", "paced.py", "-s", "opening", "-m", "paced:seconds=0.3",
         "--limit", "8", "--no-cache", "--bootstrap", "0", "--format", "json", "-o", "out",
         cwd=tmp_path, env=terminal,

@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -51,15 +52,19 @@ def load() -> list[float]:
 
 def timed(cmd: list[str], cwd: Path, env: dict[str, str], log: Path) -> dict[str, Any]:
     """Run ``cmd``, its output appended to ``log``; wall seconds, exit code and load averages."""
-    before = load()
+    before, cpu_before = load(), resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     with log.open("a", encoding="utf-8") as out:
         out.write(f"\n$ {' '.join(cmd)}\n")
         out.flush()
         proc = subprocess.run(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, check=False)
     wall = time.perf_counter() - start
-    return {"cmd": " ".join(cmd), "wall_s": round(wall, 2), "rc": proc.returncode, "load_before": before,
-            "load_after": load()}  # fmt: skip
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = usage.ru_utime + usage.ru_stime - cpu_before.ru_utime - cpu_before.ru_stime
+    # CPU seconds of the command and its children: on a shared machine, wall time says how busy it
+    # was as much as how long the work takes; CPU time / cores is what a quiet machine would need
+    return {"cmd": " ".join(cmd), "wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "rc": proc.returncode,
+            "load_before": before, "load_after": load()}  # fmt: skip
 
 
 def newest_run(clone: Path, after: float) -> Path:
