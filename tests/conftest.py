@@ -1,16 +1,23 @@
-"""Shared fixtures: offline environment, per-test caches, the shared data folder, CLI runner."""
+"""Shared fixtures: offline environment, per-test caches, the shared data folder, CLI runners
+(in-process by default, a real subprocess where the process itself is under test)."""
 
 from __future__ import annotations
 
+import importlib
+import io
 import json
 import os
 import subprocess
 import sys
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from outcomes import pytest_runtest_logreport, pytest_sessionfinish  # scripts/test.sh's record
+
+__all__ = ["pytest_runtest_logreport", "pytest_sessionfinish"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -69,6 +76,77 @@ def tiny_set(tmp_path: Path) -> Path:
 
 
 def run_cli(
+    *args: str,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    input_text: str | None = None,
+    timeout: float = 600,
+) -> subprocess.CompletedProcess[str]:
+    """``sumbench ARGS`` run in this process, as the console script runs it (``benchmark.cli.main``).
+
+    What a command can change in its process is put back afterwards: environment, working
+    directory, argv, standard streams, warnings filters, ``sys.path``, plugin registries and
+    plugin modules. Loaded models stay (one load per worker). ``timeout`` applies to
+    :func:`run_cli_subprocess` only; use that for what needs a real process (exit by signal,
+    import-time behaviour, a traceback on the real stderr, installs)."""
+    from benchmark.cli import main
+    from benchmark.components.build import reset_registries
+
+    saved_env, saved_cwd, saved_path = dict(os.environ), os.getcwd(), list(sys.path)
+    saved_argv, saved_streams = list(sys.argv), (sys.stdin, sys.stdout, sys.stderr)
+    saved_modules = set(sys.modules)
+    raw_out, raw_err = io.BytesIO(), io.BytesIO()  # with .buffer, as real streams have
+    out, err = (io.TextIOWrapper(raw, encoding="utf-8", write_through=True) for raw in (raw_out, raw_err))
+    code: int | str | None = 0
+    try:
+        os.environ.update(env or {})
+        # what PYTHONPATH would add to a new process's path (plugin packages, entry points)
+        extra = [p for p in (env or {}).get("PYTHONPATH", "").split(os.pathsep) if p]
+        sys.path[:0] = [p for p in extra if p not in sys.path]
+        importlib.invalidate_caches()
+        os.chdir(cwd or ROOT)
+        sys.argv = ["sumbench", *args]
+        stdin = io.TextIOWrapper(io.BytesIO((input_text or "").encode("utf-8")), encoding="utf-8")
+        sys.stdin, sys.stdout, sys.stderr = stdin, out, err
+        reset_registries()  # as in a new process: no plugin that an earlier test registered
+        with warnings.catch_warnings():
+            main()
+    except SystemExit as exc:
+        code = exc.code
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = saved_streams
+        sys.argv, sys.path[:] = saved_argv, saved_path
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+        reset_registries()
+        _forget_plugin_modules(set(sys.modules) - saved_modules)
+    if not isinstance(code, int):
+        err.write(f"{code}\n" if code is not None else "")
+        code = 0 if code is None else 1
+    argv = ["sumbench", *args]
+    texts = [raw.getvalue().decode("utf-8", errors="replace") for raw in (raw_out, raw_err)]
+    return subprocess.CompletedProcess(argv, code, *texts)
+
+
+_KEEP_MODULES_UNDER = tuple(
+    str(Path(p).resolve()) for p in {sys.prefix, sys.base_prefix, sys.exec_prefix, str(ROOT / "benchmark")}
+)
+
+
+def _forget_plugin_modules(names: set[str]) -> None:
+    """Drop modules a command imported from outside the installation and the package: plugin
+    files and modules a test wrote, so the next command imports their new code."""
+    for name in names:
+        module = sys.modules.get(name)
+        origin = getattr(module, "__file__", None)
+        if name.startswith("sumbench_plugin_") or (
+            origin and not str(Path(origin).resolve()).startswith(_KEEP_MODULES_UNDER)
+        ):
+            sys.modules.pop(name, None)
+
+
+def run_cli_subprocess(
     *args: str,
     cwd: Path | None = None,
     env: dict[str, str] | None = None,

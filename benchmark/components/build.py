@@ -222,6 +222,12 @@ def _build(registry: Registry[Any], cls: Any, spec: ComponentSpec) -> Any:
     return component
 
 
+def reset_registries() -> None:
+    """Forget the plugins every earlier run of this process loaded (see ``Registry.reset``)."""
+    SUMMARIZERS.reset()
+    METRICS.reset()
+
+
 def load_plugins(refs: Sequence[str]) -> list[tuple[str, list[str]]]:
     """Load each ``--plugin`` into whichever registries it has components for.
 

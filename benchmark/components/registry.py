@@ -90,6 +90,11 @@ class Registry(Generic[T]):
             )
         entries[key] = Entry(key, cls, origin)
 
+    def reset(self) -> None:
+        """Forget every plugin registered in this process; built-ins and entry points are
+        found again on next use (a host that runs several commands in one process)."""
+        self._entries = None
+
     def names(self) -> list[str]:
         return sorted(self._discover())
 

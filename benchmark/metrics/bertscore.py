@@ -78,11 +78,16 @@ class BERTScore(MetricBase):
         return DEFAULT_LAYER if self.model == models.DEFAULT_ENCODER else bm.default_layers(self.model)
 
     def bert_score_hash(self) -> str:
-        """bert-score's own hash string for these settings."""
-        from bert_score.utils import get_hash
-
+        """bert-score's own hash string for these settings, as ``bert_score.utils.get_hash`` makes
+        it (a test holds them equal) without importing bert-score, torch and matplotlib."""
         custom = self.rescale and (self.baseline is not None or self.model == models.DEFAULT_ENCODER)
-        return str(get_hash(self.model, self.num_layers, self.idf, self.rescale, custom, False))
+        text = (
+            f"{self.model}_L{self.num_layers}{'_idf' if self.idf else '_no-idf'}"
+            f"_version={bm.bert_score_version()}(hug_trans={version('transformers')})"
+        )
+        if self.rescale:
+            text += "-custom-rescaled" if custom else "-rescaled"
+        return text
 
     def signature_fields(self) -> list[tuple[str, Any]]:
         fields: list[tuple[str, Any]] = [

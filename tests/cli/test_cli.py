@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from benchmark.results.table import SCHEMA_VERSION
-from tests.conftest import run_cli
+from tests.conftest import run_cli, run_cli_subprocess
 
 PLUGIN = '''
 from dataclasses import dataclass
@@ -247,7 +247,7 @@ def test_every_help_has_an_example(command: list[str]) -> None:
 
 
 def test_unknown_summarizer_suggests_a_name(tiny_set: Path) -> None:
-    proc = run_cli("run", "--dataset", str(tiny_set), "-s", "laed")
+    proc = run_cli_subprocess("run", "--dataset", str(tiny_set), "-s", "laed")  # a real exit code
     assert proc.returncode == 2
     assert "did you mean 'lead'" in proc.stderr and "Traceback" not in proc.stderr
 

@@ -1,6 +1,7 @@
 """Hardening, seen from outside: cache rows, output sets, orphaned workers, plugins, raw pages.
 
-Each test runs the CLI as a subprocess on real files, as a user or CI job would.
+Each test runs the CLI on real files, as a user or CI job would: in this process where a
+process of its own adds nothing, as a subprocess where the process is what is tested.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from benchmark.inputs.ingest import clean_article
-from tests.conftest import BUNDLED, ROOT, run_cli, write_jsonl
+from tests.conftest import BUNDLED, ROOT, run_cli, run_cli_subprocess, write_jsonl
 
 QUICK = ("-s", "lead", "-m", "rouge", "--limit", "3", "--bootstrap", "50")
 
@@ -140,8 +142,20 @@ class P(SummarizerBase):
 """
 
 
+def _long_dir(base: Path, length: int = 200) -> Path:
+    """A directory under ``base`` whose path is at least ``length`` characters long."""
+    path = base / ("long-" + "x" * max(1, length - len(str(base)) - 6))
+    path.mkdir(parents=True)
+    assert len(str(path)) >= length
+    return path
+
+
+def _lines_with(text: str, needle: str) -> list[str]:
+    return [line for line in text.splitlines() if needle in line]
+
+
 def test_config_plugins_resolve_against_the_config_file(tmp_path: Path) -> None:
-    cfg = tmp_path / "cfg"
+    cfg = _long_dir(tmp_path) / "cfg"  # a long path: the message must not break wherever it falls
     cfg.mkdir()
     (cfg / "p.py").write_text(PLUGIN.format(name="from_cfg"))
     (tmp_path / "p.py").write_text(PLUGIN.format(name="from_cwd"))
@@ -151,8 +165,39 @@ def test_config_plugins_resolve_against_the_config_file(tmp_path: Path) -> None:
     )
     proc = run_cli("run", "-c", str(cfg / "sumbench.toml"), cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert f"loaded plugin {cfg / 'p.py'}: from_cfg" in proc.stderr.replace("\n", "")
+    assert _lines_with(proc.stderr, f"loaded plugin {cfg / 'p.py'}: from_cfg"), proc.stderr
     assert (cfg / "out" / "results.json").is_file()
+
+
+@pytest.mark.parametrize("runner", [run_cli, run_cli_subprocess], ids=["in-process", "subprocess"])
+def test_messages_naming_a_long_path_stay_on_one_line(tmp_path: Path, runner: Any) -> None:
+    """Logs are read with grep: no message that names a path or a value wraps at 80 columns
+    (stdout and stderr are not terminals here, so rich would use 80)."""
+    base = _long_dir(tmp_path)
+    plugin = base / "p.py"
+    plugin.write_text(PLUGIN.format(name="from_long"))
+    articles = [json.loads(line) for line in BUNDLED.read_text(encoding="utf-8").splitlines()[:2]]
+    records = [{"id": a["id"], "text": a["text"]} for a in articles]
+    no_refs = write_jsonl(base / "articles-only.jsonl", records)
+    out = base / "out"
+    proc = runner(
+        "run", "-d", str(no_refs), "-p", str(plugin), "-s", "from_long", "-m", "length",
+        "--fail-under", "from_long:length_words=100000", "--bootstrap", "0", "--no-cache", "-o", str(out),
+        env={"COLUMNS": "80"},
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stderr[-2000:]  # the gate fails
+    assert _lines_with(proc.stderr, f"loaded plugin {plugin}: from_long"), proc.stderr  # a note
+    assert _lines_with(proc.stdout, f"wrote json {out / 'results.json'}"), proc.stdout
+    assert _lines_with(proc.stdout, f"wrote html {out / 'report.html'}"), proc.stdout
+    gate = [line for line in proc.stderr.splitlines() if "from_long" in line and "100000" in line]
+    assert gate, proc.stderr
+    missing = base / "missing.jsonl"
+    error = runner("run", "-d", str(missing), "-s", "lead", "-m", "rouge", "-o", str(out))
+    assert error.returncode == 2 and _lines_with(error.stderr, str(missing)), error.stderr
+    usage = runner("run", "-d", str(no_refs), "-c", str(base / "none.toml"))
+    assert usage.returncode == 2 and _lines_with(usage.stderr, str(base / "none.toml")), usage.stderr
+    report = runner("report", str(out), "--format", "md", "-o", str(base / "again"))
+    assert report.returncode == 0 and _lines_with(report.stdout, f"wrote md   {base / 'again' / 'report.md'}")
 
 
 def test_module_plugin_imports_from_the_working_directory(tmp_path: Path) -> None:
@@ -372,8 +417,8 @@ def test_pool_workers_never_call_the_parents_progress(tmp_path: Path) -> None:
 
 def test_rich_bar_of_a_slow_metric_moves_per_document_with_an_eta(tmp_path: Path) -> None:
     (tmp_path / "paced.py").write_text(PACED)
-    terminal = {"FORCE_COLOR": "1", "TTY_COMPATIBLE": "1", "COLUMNS": "120"}
-    proc = run_cli(
+    terminal = {"FORCE_COLOR": "1", "TTY_COMPATIBLE": "1", "COLUMNS": "120"}  # read when rich starts
+    proc = run_cli_subprocess(
         "run", "--dataset", str(BUNDLED), "--plugin", "paced.py", "-s", "opening", "-m", "paced:seconds=0.3",
         "--limit", "8", "--no-cache", "--bootstrap", "0", "--format", "json", "-o", "out",
         cwd=tmp_path, env=terminal,

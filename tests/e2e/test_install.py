@@ -96,10 +96,16 @@ def test_wheel_in_a_fresh_venv_without_extras(tmp_path: Path) -> None:
     assert built.returncode == 0, built.stderr
     (wheel,) = wheels.glob("sumbench-*.whl")
     venv = tmp_path / "venv"
-    assert _run([sys.executable, "-m", "venv", str(venv)], tmp_path, env).returncode == 0
     constraints = ROOT / "constraints.txt"
-    pip_venv = [str(venv / "bin" / "pip"), "install", "-q", "-c", str(constraints)]
-    install = _run([*pip_venv, str(wheel)], tmp_path, env)
+    uv = Path(sys.executable).with_name("uv")  # scripts/setup.sh installs it; pip where it is absent
+    if uv.is_file():
+        made = _run([str(uv), "venv", "-q", "--python", sys.executable, str(venv)], tmp_path, env)
+        assert made.returncode == 0, made.stderr
+        install_cmd = [str(uv), "pip", "install", "-q", "--python", str(venv / "bin" / "python")]
+    else:
+        assert _run([sys.executable, "-m", "venv", str(venv)], tmp_path, env).returncode == 0
+        install_cmd = [str(venv / "bin" / "pip"), "install", "-q"]
+    install = _run([*install_cmd, "-c", str(constraints), str(wheel)], tmp_path, env)
     assert install.returncode == 0, install.stderr
     empty = tmp_path / "empty"
     empty.mkdir()

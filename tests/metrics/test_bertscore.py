@@ -146,6 +146,19 @@ def test_signature_has_bert_score_hash_and_our_fields() -> None:
     assert BERTScore(dtype="bf16").signature() != BERTScore().signature()
 
 
+@pytest.mark.parametrize(
+    "options", [{}, {"rescale": True}, {"idf": True}, {"model": "roberta-large", "rescale": True}]
+)
+def test_bert_score_hash_is_bert_scores_own(options: dict[str, object]) -> None:
+    """Rebuilt without importing bert-score (a cached run never loads it), equal to its get_hash."""
+    from bert_score.utils import get_hash
+
+    metric = BERTScore(**options)  # type: ignore[arg-type]
+    custom = metric.rescale and metric.model == DEFAULT_MODEL
+    expected = get_hash(metric.model, metric.num_layers, metric.idf, metric.rescale, custom, False)
+    assert metric.bert_score_hash() == expected
+
+
 def test_pipeline_scores_every_system_and_a_rerun_comes_from_the_cache(
     tiny_set: Path, tmp_path: Path
 ) -> None:

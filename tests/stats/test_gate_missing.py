@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BUNDLED, run_cli
+from tests.conftest import BUNDLED, run_cli, run_cli_subprocess
 
 BROKEN = "command:cmd=python3 -c 'import sys; sys.exit(3)',name=broken"
 
@@ -125,8 +125,10 @@ def test_exit_codes_usage_and_internal_errors(tiny_set: Path, tmp_path: Path) ->
         "        raise RuntimeError('boom')\n"
     )
     logs = tmp_path / "logs"
-    proc = run_cli("run", "--dataset", str(tiny_set), "--plugin", str(plugin), "-s", "buggy", "-m", "rouge",
-                   "-o", str(tmp_path / "o"), env={"SUMBENCH_LOG_DIR": str(logs)})  # fmt: skip
+    proc = run_cli_subprocess(  # a real process: exit code 3 and nothing but the message on stderr
+        "run", "--dataset", str(tiny_set), "--plugin", str(plugin), "-s", "buggy", "-m", "rouge",
+        "-o", str(tmp_path / "o"), env={"SUMBENCH_LOG_DIR": str(logs)},
+    )  # fmt: skip
     assert proc.returncode == 3, proc.stderr
     assert "internal error: RuntimeError: boom" in proc.stderr and "Traceback" not in proc.stderr
     (log,) = logs.glob("sumbench-error-*.log")

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_cli
+from conftest import ROOT, run_cli, run_cli_subprocess
 
 EXAMPLE = ROOT / "examples" / "sumbench-plugin-example"
 
@@ -32,7 +32,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 def test_sumbench_list_shows_the_plugin(installed: dict[str, str]) -> None:
-    result = run_cli("list", env={**installed, "COLUMNS": "250"})  # one table row per line
+    result = run_cli_subprocess("list", env={**installed, "COLUMNS": "250"})  # an installed package
     assert result.returncode == 0, result.stderr
     line = next(line for line in result.stdout.splitlines() if "longest" in line)
     assert "sumbench-plugin-example" in line

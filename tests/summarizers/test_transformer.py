@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import BUNDLED, run_cli, write_jsonl
+from conftest import BUNDLED, run_cli, run_cli_subprocess, write_jsonl
 from tiny_models import TARGET, toy_article, train_tiny_bart
 
 from benchmark.components.base import SummaryFailure
@@ -60,8 +60,9 @@ def summaries_of(out: Path) -> dict[tuple[str, str], str]:
 
 
 def test_tiny_seq2seq_runs_like_a_hub_model(tmp_path: Path, tiny_bart: Path, hf_home: Path) -> None:
-    """One run, two systems: the model as a local directory and as a cached hub id."""
-    result = run_cli(
+    """One run, two systems: the model as a local directory and as a cached hub id (a process of
+    its own: huggingface_hub reads HF_HOME when it is imported)."""
+    result = run_cli_subprocess(
         "run",
         "-d",
         str(toy_set(tmp_path / "toy.jsonl")),
@@ -224,10 +225,21 @@ def test_default_model_writes_a_deterministic_abstractive_summary(smollm2: Trans
 def test_transformers_backend_converts_the_gguf_once(
     smollm2: Transformer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The GGUF is dequantised into the model cache once; later loads find the copy. The
+    summarizer itself uses the worker's loaded model (one load per worker)."""
     from benchmark.models.weights import dequantised_dir, resolve_model
 
     monkeypatch.setenv("SUMBENCH_MODEL_CACHE", str(tmp_path))
-    summarizer = Transformer(backend="transformers", max_new_tokens=24)
+    model = resolve_model("smollm2")
+    converted = dequantised_dir(model)
+    assert [p.name for p in tmp_path.iterdir()] == [converted.name]
+    assert (converted / "model.safetensors").is_file() and (converted / "config.json").is_file()
+    stamp = (converted / "model.safetensors").stat().st_mtime_ns
+    assert dequantised_dir(model) == converted
+    assert (converted / "model.safetensors").stat().st_mtime_ns == stamp  # found, not converted again
+    summarizer = Transformer(backend="transformers", max_new_tokens=60)
+    assert smollm2.fingerprint_extra()["backend"] == "transformers"  # auto, whatever is installed
+    assert summarizer.fingerprint_extra() == smollm2.fingerprint_extra()
     doc = Document(
         id="d",
         text="The harbour at Kessel closed on Monday after a storm. It reopens on Wednesday.",
@@ -235,7 +247,3 @@ def test_transformers_backend_converts_the_gguf_once(
     )
     (summary,) = summarizer.summarize([doc])
     assert isinstance(summary, str) and summary
-    converted = list(tmp_path.iterdir())
-    assert len(converted) == 1 and (converted[0] / "model.safetensors").is_file()
-    assert dequantised_dir(resolve_model("smollm2")) == converted[0]
-    assert summarizer.fingerprint() != smollm2.fingerprint()
