@@ -12,13 +12,14 @@ split() { local flag=$1; shift; for item in $*; do printf '%s\n%s\n' "$flag" "$i
 
 metrics=(); while IFS= read -r x; do metrics+=("$x"); done < <(split -m "${SB_METRICS:-rouge}")
 fail_under=(); while IFS= read -r x; do fail_under+=("$x"); done < <(split --fail-under "${SB_FAIL_UNDER:-}")
+fail_over=(); while IFS= read -r x; do fail_over+=("$x"); done < <(split --fail-over "${SB_FAIL_OVER:-}")
 max_drop=(); while IFS= read -r x; do max_drop+=("$x"); done < <(split --max-drop "${SB_MAX_DROP:-}")
 allow=(); [ -n "${SB_ALLOW_FAILURES:-}" ] && allow=(--allow-failures "$SB_ALLOW_FAILURES")
 
 sides=(head); [ -n "${SB_BASE_PREDICTIONS:-}" ] && sides=(base head)
 for side in "${sides[@]}"; do
   preds=$([ "$side" = base ] && echo "$SB_BASE_PREDICTIONS" || echo "$SB_HEAD_PREDICTIONS")
-  gates=(); [ "$side" = head ] && gates=("${fail_under[@]}" "${allow[@]}")
+  gates=(); [ "$side" = head ] && gates=("${fail_under[@]}" "${fail_over[@]}" "${allow[@]}")
   sumbench run --dataset "$SB_REFERENCES" "${metrics[@]}" "${gates[@]}" \
     -s "predictions:path=$preds,name=${SB_SYSTEM:-model}" --output "$out/$side" \
     2>&1 | tee -a "$out/gate.log" || keep "${PIPESTATUS[0]}"

@@ -137,3 +137,27 @@ def test_action_gate_script_fails_on_missing_predictions(team_repo: dict[str, An
     allowed = subprocess.run(["bash", "-c", step["run"]], cwd=repo, capture_output=True, text=True,
                              env={**env, **inputs})  # fmt: skip
     assert allowed.returncode == 0, allowed.stdout + allowed.stderr
+
+
+def test_action_gates_an_articles_only_set_on_its_flagged_rate(team_repo: dict[str, Any]) -> None:
+    """No references: the action scores faithfulness and fails when more summaries are flagged
+    than `fail-over` allows."""
+    action = yaml.safe_load((ROOT / "action.yml").read_text())
+    step = next(s for s in action["runs"]["steps"] if s.get("id") == "gate")
+    assert "SB_FAIL_OVER" in step["env"]
+    repo, env = team_repo["repo"], team_repo["env"]
+    records = [json.loads(line) for line in (repo / "eval" / "refs.jsonl").read_text().splitlines()[:4]]
+    (repo / "eval" / "articles.jsonl").write_text(
+        "".join(json.dumps({"id": r["id"], "text": r["text"]}) + "\n" for r in records)
+    )
+    summaries = [{"id": r["id"], "summary": r["text"].split(". ")[0] + "."} for r in records]
+    summaries[0]["summary"] += " The plan was welcomed by President Emmanuel Macron of France."
+    (repo / "head.jsonl").write_text("".join(json.dumps(s) + "\n" for s in summaries))
+    inputs = {"SB_REFERENCES": "eval/articles.jsonl", "SB_HEAD_PREDICTIONS": "head.jsonl",
+              "SB_METRICS": "faithfulness", "SB_FAIL_OVER": "faith_flagged=0",
+              "GITHUB_ACTION_PATH": str(ROOT)}  # fmt: skip
+    proc = subprocess.run(["bash", "-c", step["run"]], cwd=repo, env={**env, **inputs}, capture_output=True,
+                          text=True, timeout=600)  # fmt: skip
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    summary = team_repo["summary"].read_text()
+    assert "FAIL model: faith_flagged mean 25.00 > 0.00 (x100)" in summary
