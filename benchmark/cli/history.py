@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -109,9 +111,10 @@ def runs_table(runs: tuple[RunSummary, ...]) -> Table:
 
 
 def _when(created: str) -> str:
-    """``2026-12-06 22:25:16`` from an ISO time in UTC; other times as recorded."""
-    text = created.replace("T", "\n")
-    return text.removesuffix("+00:00") if text else "unknown"
+    """``2026-12-06 22:25:16`` from an ISO time in UTC (fractions of a second dropped); other
+    times as recorded."""
+    text = created.replace("T", "\n").removesuffix("+00:00")
+    return re.sub(r"(\d\d:\d\d:\d\d)\.\d+$", r"\1", text) if text else "unknown"
 
 
 def trend_lines(trend: Trend) -> list[str]:

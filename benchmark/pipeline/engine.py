@@ -313,7 +313,7 @@ def run_metadata(
     return RunMetadata(
         sumbench_version=__version__,
         run_id=make_run_id(config, started),
-        created=started.isoformat(timespec="seconds"),
+        created=started.isoformat(timespec="milliseconds"),
         dataset=DatasetInfo(refset.name, refset.source, refset.fingerprint, len(refset)),
         systems=tuple(system_info(s, [r for r in summary_rows if r.system == s.label]) for s in systems),
         metrics=tuple(metric_info(m) for m in metrics),
