@@ -6,8 +6,9 @@ the summary viewer (:mod:`benchmark.reports.viewer`: every summary, sortable and
 two systems side by side) and a drill-down per article with its references and every
 summary, the words in bigrams shared with a reference highlighted. The template autoescapes;
 the only markup inserted as-is is matplotlib's SVG, the highlighter's output (both built from
-escaped text) and the viewer's JSON (every ``<`` escaped) and script. A Content-Security-Policy
-forbids remote loads and every script but the viewer's (by its hash) even if something slipped.
+escaped text) and the viewer's data (JSON with every ``<`` escaped, or base64) and script. A
+Content-Security-Policy forbids remote loads and every script but the viewer's (by its hash)
+even if something slipped.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from benchmark.reports.format import fmt_ci, fmt_delta, fmt_n, fmt_p, fmt_score
 from benchmark.reports.highlight import N as NGRAM_N
 from benchmark.reports.highlight import shared_bigram_marks
 from benchmark.reports.templating import environment
-from benchmark.reports.viewer import build_viewer
+from benchmark.reports.viewer import COMPRESS_OVER, build_viewer
 from benchmark.results.table import Results, resolve_documents
 from benchmark.stats.analysis import Analysis
 
@@ -226,9 +227,16 @@ def drilldown(
     return out
 
 
-def render_html(results: Results, analysis: Analysis, max_documents: int = MAX_DOCUMENTS) -> str:
+def render_html(
+    results: Results,
+    analysis: Analysis,
+    max_documents: int = MAX_DOCUMENTS,
+    *,
+    viewer_compress_over: int = COMPRESS_OVER,
+) -> str:
     """The full HTML report of a run as one string (charts through :func:`charts.chart`,
-    which draws labels as plain text)."""
+    which draws labels as plain text; the viewer's data compressed over ``viewer_compress_over``
+    bytes of JSON)."""
     values = _values(results, analysis)
     has_scores = bool(analysis.systems and analysis.columns)
     bars = (
@@ -294,5 +302,5 @@ def render_html(results: Results, analysis: Analysis, max_documents: int = MAX_D
         eval_costs=eval_cost_rows(results),
         cost_note=COST_NOTE,
         gates=results.metadata.gates,
-        viewer=build_viewer(results, records, headline=analysis.columns),
+        viewer=build_viewer(results, records, headline=analysis.columns, compress_over=viewer_compress_over),
     )

@@ -1,4 +1,4 @@
-"""The report's summary viewer: every summary of a run as one JSON block, rendered by a small script.
+"""The report's summary viewer: every summary of a run as one data block, rendered by a small script.
 
 :func:`build_viewer` turns :class:`Results` and the run's resolved documents into one compact
 JSON payload (every document, every system's summary, every score column, the evidence, the
@@ -9,6 +9,12 @@ view of one document. The JSON sits in a ``<script type="application/json">`` el
 every ``<`` written as ``\\u003c``, so no text can close the element or open a comment; the
 script inserts every string as text, never as markup, and the report's Content-Security-Policy
 allows exactly this script by its SHA-256 hash.
+
+A payload over :data:`COMPRESS_OVER` bytes of JSON is stored gzip-compressed (``mtime=0``, so
+the same run writes the same bytes) and base64-encoded in a
+``<script type="application/octet-stream" data-encoding="gzip+base64">`` element (base64 has no
+``<``); the script unpacks it with the browser's own ``DecompressionStream`` (no library, no
+request) and says so in the section where a browser lacks it.
 
 Scores are stored as the report shows them: the value on its display scale (x100 for
 fractions) in hundredths, an integer (``41.23`` is ``4123``); the viewer sorts by these.
@@ -24,6 +30,7 @@ summary sentence, which is what the viewer shows in place of the article.
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import json
 import math
@@ -39,8 +46,14 @@ from benchmark.reports.spans import KINDS, marks
 from benchmark.reports.support import METHOD, Article
 from benchmark.results.table import Results
 
-ARTICLE_BUDGET = 8_000_000
-"""Bytes of article and reference text (UTF-8) embedded in one report, all documents together."""
+ARTICLE_BUDGET = 4_000_000
+"""Bytes of article and reference text (UTF-8) embedded in one report, all documents together.
+Compressed, each MB adds about 0.5 MB to report.html: 4 MB keeps a 10,000-document, two-system
+report at about 7 MB (docs/statistics.md, tests/reports/test_viewer_scale.py)."""
+COMPRESS_OVER = 1_000_000
+"""Bytes of JSON (UTF-8) above which the viewer's data is stored gzip-compressed, base64-encoded."""
+ENCODING = "gzip+base64"
+"""The ``data-encoding`` of a compressed data block, which the script checks."""
 PAGE_SIZES = (25, 50, 100, 200)
 WORSE_WHEN_HIGHER = ("_flagged", "_failed", "_risk")
 """Column name endings of 0/1 or risk columns, where a higher value is worse whatever the metric."""
@@ -51,6 +64,8 @@ class Viewer:
     """What the report template needs: the JSON block, the script, its CSP source and notes."""
 
     data: Markup
+    encoding: str | None
+    json_bytes: int
     script: Markup
     csp: Markup
     documents: int
@@ -308,6 +323,24 @@ def script_json(payload: Any) -> str:
     return text.replace("<", "\\u003c")
 
 
+def encode_data(text: str, compress_over: int = COMPRESS_OVER) -> tuple[str, str | None]:
+    """The data block's content and its ``data-encoding``: the JSON as it is up to
+    ``compress_over`` bytes, else gzip (reproducible: no timestamp) in base64 and :data:`ENCODING`."""
+    raw = text.encode("utf-8")
+    if len(raw) <= compress_over:
+        return text, None
+    return base64.b64encode(gzip.compress(raw, compresslevel=9, mtime=0)).decode("ascii"), ENCODING
+
+
+def decode_data(content: str, encoding: str | None) -> Any:
+    """The payload back from a data block's content and ``data-encoding`` (the script's steps)."""
+    if encoding is None:
+        return json.loads(content)
+    if encoding != ENCODING:
+        raise ValueError(f"unknown viewer data encoding {encoding!r}; expected {ENCODING!r}")
+    return json.loads(gzip.decompress(base64.b64decode(content, validate=True)).decode("utf-8"))
+
+
 SCRIPT_PARTS = ("viewer_detail.js", "viewer.js")
 """The viewer's script files (in ``templates/``), wrapped in this order in one function."""
 
@@ -331,14 +364,20 @@ def build_viewer(
     *,
     headline: Sequence[str] | None = None,
     article_budget: int = ARTICLE_BUDGET,
+    compress_over: int = COMPRESS_OVER,
 ) -> Viewer:
-    """The viewer section's parts for the report template."""
+    """The viewer section's parts for the report template (the data compressed when its JSON is
+    over ``compress_over`` bytes)."""
     payload = viewer_payload(results, records, headline=headline, article_budget=article_budget)
     script = viewer_script()
     if "</script" in script.lower() or "<!--" in script:
         raise ValueError("the viewer's script must not contain '</script' or '<!--'")
+    text = script_json(payload)
+    data, encoding = encode_data(text, compress_over)
     return Viewer(
-        data=Markup(script_json(payload)),
+        data=Markup(data),
+        encoding=encoding,
+        json_bytes=len(text.encode("utf-8")),
         script=Markup(script),
         csp=Markup(csp_source(script)),
         documents=len(payload["documents"]),

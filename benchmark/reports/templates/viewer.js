@@ -1,21 +1,17 @@
 /* sumbench report viewer, part 2 of 2: the data, the address bar, the table of summaries and the
    controls; starts the viewer. benchmark/reports/viewer.py wraps viewer_detail.js and this file,
    in that order, in one function, so they share one scope and define no global.
+   The data is plain JSON, or gzip in base64 (data-encoding="gzip+base64") that the browser's own
+   DecompressionStream unpacks, asynchronously; start() runs once it is there.
    Every string from the data is inserted as text (textContent, text nodes, Option), never as
    markup; the only URLs it writes are "#..." links to views of this same page. */
   var root = document.getElementById('viewer');
   var source = document.getElementById('viewer-data');
   if (!root || !source) { return; }
-  var D = JSON.parse(source.textContent);
-  var systems = D.systems, columns = D.columns, docs = D.documents, sums = D.summaries, scores = D.scores;
-  var S = systems.length, N = docs.length;
+  var D, systems, columns, docs, sums, scores, S, N, sizes, DEFAULT_SIZE, state;
   var FILTERS = ['flagged', 'truncated', 'failed'];
-  var sizes = D.page_sizes || [50];
-  var DEFAULT_SIZE = sizes.indexOf(50) >= 0 ? 50 : sizes[0];
   var byId = new Map(), sysIndex = new Map(), colIndex = new Map();
-  docs.forEach(function (d, i) { if (!byId.has(d.id)) { byId.set(d.id, i); } });
-  systems.forEach(function (s, i) { sysIndex.set(s, i); });
-  columns.forEach(function (c, i) { colIndex.set(c.name, i); });
+  var unknown = [];
 
   function $(id) { return document.getElementById(id); }
   function el(tag, cls, text) {
@@ -47,8 +43,6 @@
     return { sys: -1, col: c, dir: worstDir(c), only: { flagged: false, truncated: false, failed: false },
       size: DEFAULT_SIZE, page: 1, doc: -1, a: -1, b: -1 };
   }
-  var state = fresh();
-  var unknown = [];
 
   // ---- the address bar: #sort=SYSTEM:COLUMN:DIR&filter=flagged,truncated&page=N|last&doc=ID&a=SYS&b=SYS
   function dec(x) { try { return decodeURIComponent(x); } catch (e) { return null; } }
@@ -238,13 +232,52 @@
   }
   function render() { syncControls(); renderTable(); renderDetail(); }
 
-  fillControls();
-  readHash();
-  root.querySelector('.v-controls').hidden = false;
-  root.querySelector('.v-pager').hidden = false;
-  render();
-  if (state.doc >= 0) { $('v-detail').scrollIntoView({ block: 'start' }); }
-  window.addEventListener('popstate', function () { readHash(); render(); });
-  window.addEventListener('hashchange', function () { readHash(); render(); });
-  root.setAttribute('data-ready-ms', performance.now().toFixed(1));
-  if (performance.mark) { performance.mark('viewer-ready'); }
+  function start(data) {
+    D = data;
+    systems = D.systems; columns = D.columns; docs = D.documents; sums = D.summaries; scores = D.scores;
+    S = systems.length; N = docs.length;
+    sizes = D.page_sizes || [50];
+    DEFAULT_SIZE = sizes.indexOf(50) >= 0 ? 50 : sizes[0];
+    docs.forEach(function (d, i) { if (!byId.has(d.id)) { byId.set(d.id, i); } });
+    systems.forEach(function (s, i) { sysIndex.set(s, i); });
+    columns.forEach(function (c, i) { colIndex.set(c.name, i); });
+    state = fresh();
+    fillControls();
+    readHash();
+    root.querySelector('.v-controls').hidden = false;
+    root.querySelector('.v-pager').hidden = false;
+    render();
+    if (state.doc >= 0) { $('v-detail').scrollIntoView({ block: 'start' }); }
+    window.addEventListener('popstate', function () { readHash(); render(); });
+    window.addEventListener('hashchange', function () { readHash(); render(); });
+    root.setAttribute('data-ready-ms', performance.now().toFixed(1));
+    if (performance.mark) { performance.mark('viewer-ready'); }
+  }
+  function fail(message) {
+    var note = $('v-count');
+    note.className = 'v-status failed';
+    note.textContent = message;
+  }
+
+  // ---- the data: plain JSON at once, or gzip+base64 unpacked by the browser (no library, no request)
+  var encoding = source.getAttribute('data-encoding');
+  if (encoding === null) {
+    start(JSON.parse(source.textContent));
+  } else if (encoding !== 'gzip+base64') {
+    fail('The viewer cannot read its data: unknown encoding "' + encoding + '".');
+  } else if (typeof DecompressionStream !== 'function' || typeof Response !== 'function' ||
+      typeof Blob !== 'function' || typeof Blob.prototype.stream !== 'function') {
+    fail('This browser cannot open the summary viewer: its data is gzip-compressed and the browser ' +
+      'lacks DecompressionStream (Chrome and Edge 80, Firefox 113, Safari 16.4 or later have it). ' +
+      'Open report.html in a current browser; the sections below do not need it.');
+  } else {
+    $('v-count').textContent = 'Unpacking the viewer\u2019s data\u2026';
+    new Promise(function (resolve) {  // base64 to bytes; a bad block rejects instead of throwing
+      var raw = atob(source.textContent), bytes = new Uint8Array(raw.length);
+      for (var i = 0; i < raw.length; i++) { bytes[i] = raw.charCodeAt(i); }
+      resolve(bytes);
+    }).then(function (bytes) {
+      return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).text();
+    }).then(function (text) { return JSON.parse(text); })
+      .then(start, function (e) { fail('The viewer could not unpack its data: ' + String(e) + '.'); });
+  }
