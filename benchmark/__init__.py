@@ -1,9 +1,11 @@
 """sumbench: summarization evaluation and benchmarking.
 
-The public API (``score`` scores prediction files)::
+The public API (``score`` scores prediction files; ``pairwise`` judges a run's systems
+head to head)::
 
-    from benchmark import RunConfig, run, load_reference_set
-    results = run(RunConfig(dataset="datasets/news-sample.jsonl", summarizers=("lead",)))
+    from benchmark import RunConfig, pairwise, run
+    results = run(RunConfig(dataset="datasets/news-sample.jsonl", summarizers=("lead", "textrank")))
+    judged = pairwise(results, "llm:base_url=http://127.0.0.1:8000/v1,model=NAME")
 """
 
 from __future__ import annotations
@@ -14,8 +16,12 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from benchmark.components.base import (
+        JudgeBase,
+        Judgement,
+        Matchup,
         Metric,
         MetricBase,
+        PairwiseJudge,
         Scored,
         Summarizer,
         SummarizerBase,
@@ -26,6 +32,7 @@ if TYPE_CHECKING:
     from benchmark.inputs.documents import Document, ReferenceSet, load_reference_set
     from benchmark.pipeline.config import RunConfig
     from benchmark.pipeline.engine import run, score
+    from benchmark.pipeline.pairwise import pairwise
     from benchmark.results.table import Results, load_results
 
 _LAZY = {
@@ -33,6 +40,11 @@ _LAZY = {
     "Document": "benchmark.inputs.documents",
     "ReferenceSet": "benchmark.inputs.documents",
     "load_reference_set": "benchmark.inputs.documents",
+    "JudgeBase": "benchmark.components.base",
+    "Judgement": "benchmark.components.base",
+    "Matchup": "benchmark.components.base",
+    "PairwiseJudge": "benchmark.components.base",
+    "pairwise": "benchmark.pipeline.pairwise",
     "Metric": "benchmark.components.base",
     "MetricBase": "benchmark.components.base",
     "Scored": "benchmark.components.base",
@@ -49,8 +61,12 @@ _LAZY = {
 
 __all__ = [
     "Document",
+    "JudgeBase",
+    "Judgement",
+    "Matchup",
     "Metric",
     "MetricBase",
+    "PairwiseJudge",
     "ReferenceSet",
     "Results",
     "RunConfig",
@@ -63,6 +79,7 @@ __all__ = [
     "__version__",
     "load_reference_set",
     "load_results",
+    "pairwise",
     "run",
     "score",
 ]

@@ -10,7 +10,12 @@
 - ``mixed``: per article of the ``tiny_set`` fixture: story 0 echo, story 1 garbage,
   story 2 one 429 then echo;
 - ``judge``: the answer "3" with known log-probabilities (3: 0.5, 4: 0.3, 2: 0.1, "The": 0.1);
-- ``judge-text``: "Score: 4" without log-probabilities; ``judge-bad``: "excellent".
+- ``judge-text``: "Score: 4" without log-probabilities; ``judge-bad``: "excellent";
+- ``pairwise``: a pairwise judge that prefers the summary with more sentences (it counts the
+  full stops in the ``SUMMARY A`` and ``SUMMARY B`` blocks of the prompt) when they differ by two
+  or more, and answers ``A`` (the first shown) when they differ by one or less: a known
+  preference, position-biased when the summaries are close. Replies vary in form (``[[A]]``,
+  ``Summary B``, ``B``) and carry log-probabilities; ``pairwise-bad`` answers "I cannot say".
 
 Every request is recorded (time, headers, body) in ``requests``.
 """
@@ -21,6 +26,7 @@ import contextlib
 import hashlib
 import json
 import math
+import re
 import socket
 import subprocess
 import sys
@@ -34,6 +40,23 @@ from typing import Any
 from urllib.request import urlopen
 
 JUDGE_LOGPROBS = {"3": 0.5, "4": 0.3, "2": 0.1, "The": 0.1}
+_BLOCK = r"<<<SUMMARY {0}\n(.*?)\nSUMMARY {0}>>>"
+
+
+def sentences_in(prompt: str, label: str) -> int:
+    """Full stops in the prompt's ``SUMMARY label`` block (the scripted pairwise judge's quality)."""
+    match = re.search(_BLOCK.format(label), prompt, re.DOTALL)
+    return match.group(1).count(".") if match else 0
+
+
+def pairwise_reply(prompt: str) -> tuple[str, dict[str, float]]:
+    """The scripted pairwise judge's reply and its token probabilities."""
+    a, b = sentences_in(prompt, "A"), sentences_in(prompt, "B")
+    if abs(a - b) <= 1:
+        return "A", {"A": 0.6, "B": 0.4}
+    if a > b:
+        return "[[A]]", {"A": 0.9, "B": 0.08, "tie": 0.02}
+    return "Summary B", {"B": 0.9, "A": 0.08, "tie": 0.02}
 
 
 @dataclass
@@ -92,10 +115,20 @@ class ScriptedServer:
             content = "Score: 4"
         elif model == "judge-bad":
             content = "excellent"
+        elif model == "pairwise":
+            content, probs = pairwise_reply(prompt)
+            top = [{"token": t, "logprob": math.log(p), "bytes": None} for t, p in probs.items()]
+            chosen = next(t for t in top if t["token"] in content.replace("Summary ", "").strip("[]"))
+            prefix = [{"token": "[[", "logprob": 0.0, "bytes": None, "top_logprobs": []}] \
+                if content.startswith("[[") else []
+            logprobs = {"content": [*prefix, {**chosen, "top_logprobs": top}]}
+        elif model == "pairwise-bad":
+            content = "I cannot say"
         choice = {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}
         if logprobs:
             choice["logprobs"] = logprobs
-        payload = {"id": "c1", "object": "chat.completion", "created": 0, "model": model, "choices": [choice]}
+        payload = {"id": "c1", "object": "chat.completion", "created": 0, "model": model, "choices": [choice],
+                   "usage": {"prompt_tokens": len(prompt.split()), "completion_tokens": 2, "total_tokens": 0}}
         return 200, {}, json.dumps(payload).encode()
 
 

@@ -56,6 +56,7 @@ FLAG_VALUES: dict[str, tuple[str, str, Any]] = {
     "format": ('["md", "html"]', "formats", ("md", "html")),
     "embed-documents": ("true", "embed_documents", True),
     "partial-references": ("true", "partial_references", True),
+    "pairwise": ('"llm"', "pairwise", "llm"),
 }
 FIELD_VALUES = {field: (literal, field, expected) for literal, field, expected in FLAG_VALUES.values()}
 FIELD_VALUES["use_cache"] = ("false", "use_cache", False)

@@ -8,6 +8,7 @@ import typer
 
 from benchmark import __version__
 from benchmark.cli import meta as meta_commands
+from benchmark.cli import pairwise as pairwise_commands
 from benchmark.cli import results as results_commands
 from benchmark.cli import run as run_commands
 from benchmark.cli import score as score_commands
@@ -49,6 +50,7 @@ app.command()(run_commands.summarize)
 app.command("list")(run_commands.list_components)
 app.command()(results_commands.report)
 app.command()(results_commands.compare)
+app.command()(pairwise_commands.pairwise)
 app.command("meta-eval")(meta_commands.meta_eval)
 app.add_typer(dataset_app, name="dataset")
 

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from benchmark.cli.console import RichProgress, cell, console, handle_errors, say
-from benchmark.cli.options import DatasetOpt, IdFieldOpt, PluginOpt, RefFieldOpt, TextFieldOpt
+from benchmark.cli.options import DatasetOpt, IdFieldOpt, PairwiseOpt, PluginOpt, RefFieldOpt, TextFieldOpt
 
 
 @handle_errors
@@ -122,6 +122,7 @@ def run(
             "reference set's path and fingerprint only).",
         ),
     ] = False,
+    pairwise: PairwiseOpt = None,
 ) -> None:
     """Run summarizers over a reference set, score them and write reports.
 
@@ -164,6 +165,7 @@ def run(
         embed_documents=True if embed_documents else None,
         partial_references=True if partial_references else None,
         allow_failures=allow_failures,
+        pairwise=pairwise,
     )
     from benchmark.cli.preflight import preflight_run
 
@@ -174,6 +176,10 @@ def run(
     analysis = run_analysis(results)
     written = write_reports(results, out_dir, cfg.formats, analysis)
     print_leaderboard(results, analysis)
+    if results.pairwise is not None:
+        from benchmark.reports.terminal import pairwise_tables
+
+        console.print(pairwise_tables(results.pairwise))
     for kind, path in written.items():
         say(f"wrote {kind:<4} {path}")
     if cfg.fail_under:
@@ -246,15 +252,15 @@ def summarize(
 
 @handle_errors
 def list_components(plugin: PluginOpt = None) -> None:
-    """List summarizers and metrics with their options and where they come from.
+    """List summarizers, metrics and pairwise judges with their options and where they come from.
 
     Example: sumbench list --plugin my_plugin.py
     """
     from benchmark.cli.listing import component_rows
-    from benchmark.components.build import METRICS, SUMMARIZERS, load_plugins
+    from benchmark.components.build import JUDGES, METRICS, SUMMARIZERS, load_plugins
 
     load_plugins(list(plugin or ()))
-    for registry in (SUMMARIZERS, METRICS):
+    for registry in (SUMMARIZERS, METRICS, JUDGES):
         table = Table(title=f"{registry.kind}s")
         for col in ("name", "options (default)", "from"):
             table.add_column(col, overflow="fold")

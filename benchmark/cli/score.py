@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from benchmark.cli.console import RichProgress, console, handle_errors
-from benchmark.cli.options import IdFieldOpt, PluginOpt, RefFieldOpt, TextFieldOpt
+from benchmark.cli.options import IdFieldOpt, PairwiseOpt, PluginOpt, RefFieldOpt, TextFieldOpt
 
 
 @handle_errors
@@ -46,6 +46,7 @@ def score(
         Path | None, typer.Option(help="Cache file (default $SUMBENCH_CACHE or ~/.cache/sumbench).")
     ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Compute everything; keep nothing.")] = False,
+    pairwise: PairwiseOpt = None,
 ) -> None:
     """Score prediction files against a reference set and print the leaderboard with each
     metric's signature; reports are written only with --output.
@@ -68,6 +69,7 @@ def score(
         "id_field": id_field,
         "cache": str(cache) if cache else None,
         "use_cache": not no_cache,
+        "pairwise": pairwise,
     }
     with RichProgress() as progress:
         results = score_predictions(
@@ -79,6 +81,10 @@ def score(
         )
     analysis = run_analysis(results)
     print_leaderboard(results, analysis)
+    if results.pairwise is not None:
+        from benchmark.reports.terminal import pairwise_tables
+
+        console.print(pairwise_tables(results.pairwise))
     if output is not None:
         for kind, path in write_reports(results, output, analysis=analysis).items():
             console.print(f"wrote {kind:<4} {path}", highlight=False)

@@ -50,6 +50,7 @@ class RunConfig:
     formats: tuple[str, ...] = ("json", "csv", "md", "html")
     embed_documents: bool = False
     partial_references: bool = False
+    pairwise: str | None = None  # a judge spec: every pair of systems judged head to head after the run
 
     def __post_init__(self) -> None:
         if not self.dataset:

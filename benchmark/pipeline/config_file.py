@@ -15,7 +15,10 @@ from typing import Any
 
 from benchmark.core.errors import ConfigError
 
-STR_KEYS = ("dataset", "output", "text_field", "ref_field", "id_field", "cache", "executor", "ray_address")
+STR_KEYS = (
+    "dataset", "output", "text_field", "ref_field", "id_field", "cache", "executor", "ray_address",
+    "pairwise",
+)
 LIST_KEYS = ("summarizers", "metrics", "plugins", "fail_under", "formats")
 INT_KEYS = {"limit": 1, "batch_size": 1, "seed": 0, "bootstrap": 0, "workers": 1}
 BOOL_KEYS = ("use_cache", "embed_documents", "partial_references")

@@ -6,6 +6,7 @@ import math
 import re
 
 from benchmark.core.safe_text import printable
+from benchmark.results.pairwise import Share
 
 
 def md_escape(text: str) -> str:
@@ -52,3 +53,12 @@ def fmt_score(value: float, scale: float = 100.0) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     return f"{scale * value:.2f}"
+
+
+def fmt_share(share: Share, ci: bool = True) -> str:
+    """A rate in [0, 1] as a percentage with its CI: ``62.5 [50.0, 75.0]``; None as a dash."""
+    if share.value is None:
+        return "—"
+    if not ci or share.low is None or share.high is None:
+        return f"{100 * share.value:.1f}"
+    return f"{100 * share.value:.1f} [{100 * share.low:.1f}, {100 * share.high:.1f}]"

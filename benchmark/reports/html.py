@@ -19,7 +19,7 @@ import numpy as np
 from markupsafe import Markup
 
 from benchmark.inputs.text import count_words
-from benchmark.reports import faithmarks
+from benchmark.reports import faithmarks, pairwise_view
 from benchmark.reports.charts import chart
 from benchmark.reports.format import fmt_ci, fmt_delta, fmt_p, fmt_score
 from benchmark.reports.highlight import N as NGRAM_N
@@ -27,6 +27,7 @@ from benchmark.reports.highlight import shared_bigram_marks
 from benchmark.reports.templating import environment
 from benchmark.results.table import Results, resolve_documents
 from benchmark.stats.analysis import Analysis
+from benchmark.stats.resampling import Interval
 
 MAX_DOCUMENTS = 200
 
@@ -210,6 +211,33 @@ def drilldown(
     return out
 
 
+def pairwise_section(results: Results, records: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """What the pairwise section shows: the stored block, the ranking chart, the win-rate
+    matrix and the documents side by side (None when the run was not judged pairwise)."""
+    block = results.pairwise
+    if block is None:
+        return None
+    chart_svg = None
+    if block.ranking:
+        intervals = [
+            Interval(r.battles, r.strength, r.low if r.low is not None else math.nan,
+                     r.high if r.high is not None else math.nan)
+            for r in block.ranking
+        ]
+        systems = [r.system for r in block.ranking]
+        title = "Bradley-Terry strength (log-odds)"
+        chart_svg = Markup(chart("interval_chart", title, systems, intervals, 1.0))
+    return {
+        "block": block,
+        "chart": chart_svg,
+        "matrix": pairwise_view.win_matrix(block),
+        "contests": pairwise_view.contests(results, records),
+        "shown": min(len(block.verdicts), pairwise_view.MAX_CONTESTS),
+        "percent": pairwise_view.percent,
+        "percent_ci": pairwise_view.percent_ci,
+    }
+
+
 def render_html(results: Results, analysis: Analysis, max_documents: int = MAX_DOCUMENTS) -> str:
     """The full HTML report of a run as one string (charts through :func:`charts.chart`,
     which draws labels as plain text)."""
@@ -268,4 +296,5 @@ def render_html(results: Results, analysis: Analysis, max_documents: int = MAX_D
         max_documents=max_documents,
         missing_texts=missing,
         ngram_n=NGRAM_N,
+        pairwise=pairwise_section(results, records),
     )

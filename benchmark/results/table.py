@@ -1,8 +1,8 @@
 """Results: long-form tables plus metadata, saved as a versioned JSON and CSV.
 
-``results.json`` schema (version 2; see docs/results-schema.md)::
+``results.json`` schema (version 3; see docs/results-schema.md)::
 
-    {"schema": "sumbench-results", "schema_version": 2,
+    {"schema": "sumbench-results", "schema_version": 3,
      "metadata": {...},
      "summaries": [{doc_id, system, summary, seconds, timing, error, cached, prompt_tokens,
                     completion_tokens, latency, retries, tokens_counted, finish_reason}],
@@ -11,9 +11,11 @@
      "eval_usage": [{doc_id, system, metric, prompt_tokens, completion_tokens, latency,
                      requests, cached}],   # what the evaluation's own model calls cost
      "documents": [{id, title, text, references}],   # only with --embed-documents
-     "documents_ref": {source, fingerprint, documents, text_field, ref_field, id_field, limit}}
+     "documents_ref": {source, fingerprint, documents, text_field, ref_field, id_field, limit},
+     "pairwise": {judge, systems, statistics, pairs, ranking, bias, usage, verdicts}}  # when judged
 
-Version 1 files (no usage columns, evidence or eval_usage) still load, with those empty. By
+Version 1 files (no usage columns, evidence or eval_usage) and version 2 files (no
+``pairwise``) still load, with those empty. By
 default a run stores its documents by reference only, so large runs stay small;
 :func:`resolve_documents` reads them back for a report, checking the fingerprint.
 """
@@ -35,10 +37,11 @@ from benchmark.components.base import Usage
 from benchmark.core.atomic import atomic_write_text
 from benchmark.core.errors import InputError
 from benchmark.results.metadata import RunMetadata
+from benchmark.results.pairwise import Pairwise
 
 SCHEMA_NAME = "sumbench-results"
-SCHEMA_VERSION = 2
-READABLE_VERSIONS = (1, 2)
+SCHEMA_VERSION = 3
+READABLE_VERSIONS = (1, 2, 3)
 SUMMARY_COLUMNS = [
     "doc_id", "system", "summary", "seconds", "timing", "error", "cached", "prompt_tokens",
     "completion_tokens", "latency", "retries", "tokens_counted", "finish_reason",
@@ -96,6 +99,7 @@ class Results:
     embed_documents: bool = True
     evidence: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=EVIDENCE_COLUMNS))
     eval_usage: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=USAGE_COLUMNS))
+    pairwise: Pairwise | None = None
     _wide: dict[str, pd.DataFrame] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
@@ -201,6 +205,8 @@ class Results:
         }
         if self.documents_ref:
             payload["documents_ref"] = self.documents_ref
+        if self.pairwise is not None:
+            payload["pairwise"] = self.pairwise.to_dict()
         return json.dumps(payload, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
 
     def scores_csv(self) -> str:
@@ -263,9 +269,11 @@ def load_results(path: str | Path) -> Results:
     metadata = RunMetadata.from_dict(payload.get("metadata", {}))
     documents = [d for d in payload.get("documents", []) if isinstance(d, dict) and "id" in d]
     ref = payload.get("documents_ref")
+    judged = payload.get("pairwise")
     return Results(summaries=summaries, scores=scores, metadata=metadata, documents=documents,
                    documents_ref=ref if isinstance(ref, dict) else None, embed_documents=bool(documents),
-                   evidence=evidence, eval_usage=eval_usage)
+                   evidence=evidence, eval_usage=eval_usage,
+                   pairwise=Pairwise.from_dict(judged) if isinstance(judged, dict) else None)
 
 
 def resolve_documents(results: Results) -> tuple[list[dict[str, Any]], str | None]:

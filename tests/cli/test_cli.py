@@ -38,7 +38,7 @@ def test_run_on_cnndm_needs_no_field_flags(cnndm_path: Path, tmp_path: Path) -> 
     for name in ("results.json", "scores.csv", "report.md"):
         assert (out / name).is_file()
     results = json.loads((out / "results.json").read_text())
-    assert results["schema_version"] == 2
+    assert results["schema_version"] == 3
     assert results["metadata"]["dataset"]["documents"] == 193
     means = {m: [] for m in ("rouge1_f", "rouge2_f", "rougeLsum_f")}
     for row in results["scores"]:
