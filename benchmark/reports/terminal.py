@@ -60,21 +60,24 @@ def comparison_table(comparison: Comparison) -> Table:
 
 def pairwise_tables(block: Pairwise) -> Group:
     """The ranking (Bradley-Terry strength with CI), every pair's counts and rates, the biases."""
-    ranking = Table(title=Text(f"Bradley-Terry ranking by {printable(block.judge.spec)} (log-odds, 95% CI)"))
+    ranking = Table(title=Text("Pairwise: Bradley-Terry ranking (log-odds, 95% CI)"))
     for col in ("#", "system", "strength", "95% CI", "battles"):
         ranking.add_column(col, justify="left" if col == "system" else "right", overflow="fold")
     for i, r in enumerate(block.ranking, start=1):
         ci = "—" if r.low is None or r.high is None else f"[{r.low:+.2f}, {r.high:+.2f}]"
         ranking.add_row(str(i), Text(printable(r.system)), f"{r.strength:+.2f}", ci, str(r.battles))
-    pairs = Table(title=Text("Pairs: a's win rate (ties and inconsistent count half), 95% CI over documents"))
-    for col in ("a", "b", "n", "a wins", "b wins", "ties", "incons.", "failed", "win rate a", "sign p",
-                "length-ctrl"):
+    pairs = Table(
+        title=Text("Pairs: a's win rate % (ties and inconsistent count half; 95% CI over documents)"),
+        caption=Text("wins a-b; incons.: the two orders disagreed; p: sign test; LC: length-controlled"),
+    )
+    for col in ("a", "b", "n", "wins", "ties", "incons.", "failed", "win rate a", "p", "LC"):
         pairs.add_column(col, justify="left" if col in ("a", "b") else "right", overflow="fold")
     for p in block.pairs:
+        rate = fmt_share(p.win_rate_a).replace(" [", "\n[")
+        sign = fmt_p(p.sign_p if p.sign_p is not None else float("nan"))
         pairs.add_row(
-            Text(printable(p.a)), Text(printable(p.b)), str(p.n), str(p.a_wins), str(p.b_wins), str(p.ties),
-            str(p.inconsistent), str(p.failed), fmt_share(p.win_rate_a), fmt_p(p.sign_p or float("nan")),
-            fmt_share(p.lc_win_rate_a, ci=False),
+            Text(printable(p.a)), Text(printable(p.b)), str(p.n), f"{p.a_wins}-{p.b_wins}", str(p.ties),
+            str(p.inconsistent), str(p.failed), rate, sign, fmt_share(p.lc_win_rate_a, ci=False),
         )
     lines = Text()
     if block.bias is not None:
@@ -95,6 +98,8 @@ def pairwise_tables(block: Pairwise) -> Group:
         + (f", ${usage['cost_usd']:.4f}" if usage.get("cost_usd") is not None else "")
         + f", {usage.get('seconds', 0):.1f} s\n"
     )
+    if block.judge.caveat:
+        lines.append(printable(block.judge.caveat) + "\n", style="yellow")
     lines.append("judge: ", style="bold")
     lines.append(printable(block.judge.signature) + "\n")
     lines.append("statistics: ", style="bold")

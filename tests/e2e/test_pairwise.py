@@ -148,6 +148,20 @@ def test_unreadable_replies_are_failures_never_ties(
     assert server.count("pairwise-bad") == 32  # failures are not cached: asked again
 
 
+def test_score_judges_prediction_files(server: ScriptedServer, eight: Path, tmp_path: Path) -> None:
+    docs = [json.loads(line) for line in eight.read_text("utf-8").splitlines()]
+    for name, k in (("short", 1), ("long", 3)):
+        rows = [{"id": d["id"], "summary": ". ".join(d["text"].split(". ")[:k]) + "."} for d in docs]
+        write_jsonl(tmp_path / f"{name}.jsonl", rows)
+    proc = run_cli("score", str(eight), str(tmp_path / "short.jsonl"), str(tmp_path / "long.jsonl"),
+                   "--pairwise", f"llm:base_url={server.base_url},model=pairwise",
+                   "-o", str(tmp_path / "out"), "--cache", str(tmp_path / "c"))
+    assert proc.returncode == 0, proc.stderr
+    (record,) = judged(tmp_path / "out")["pairs"]
+    assert (record["a"], record["b"], record["b_wins"]) == ("short", "long", 8)
+    assert server.count("pairwise") == 16
+
+
 def test_bad_specs_and_systems_exit_2_before_any_request(
     server: ScriptedServer, eight: Path, tmp_path: Path
 ) -> None:
