@@ -169,7 +169,8 @@ def _print_extras(result: object, bootstrap: int) -> None:
         table = Table(title=f"Pairwise agreement with human preferences ({measured} document-pairs; "
                       f"95% CI over documents, {bootstrap} resamples)")
         for col in ("metric / judge", "human", "agreement", "95% CI", "n", "position consistency", "failed"):
-            table.add_column(col, justify="left" if col in ("metric / judge", "human") else "right")
+            table.add_column(col, justify="left" if col in ("metric / judge", "human") else "right",
+                             overflow="fold")
         for r in result.pairwise:
             ci = "—" if r["low"] != r["low"] else f"[{r['low']:.3f}, {r['high']:.3f}]"
             consistent = "" if r["kind"] != "judge" else _num(r["consistency"])

@@ -124,19 +124,25 @@ class MetricRun:
 
 @dataclass(frozen=True, slots=True)
 class JudgeRun:
-    """A pairwise judge as it appears in results: its spec and built instance."""
+    """A pairwise judge as it appears in results: its spec, built instance and data key."""
 
     spec: ComponentSpec
     judge: PairwiseJudge
+    data_key: str | None = None
 
     @property
     def name(self) -> str:
         return self.spec.name
 
+    def prepared(self, documents: Sequence[Document]) -> JudgeRun:
+        """This judge after ``prepare`` saw every document it will judge."""
+        return replace(self, data_key=self.judge.prepare(documents))
+
     @property
     def signature(self) -> str:
-        """The judge's signature; for a plugin also a hash of its source file."""
-        return with_source(self.judge.signature(), type(self.judge))
+        """The judge's signature with its data key; for a plugin also a hash of its source file."""
+        identity = with_source(self.judge.signature(), type(self.judge))
+        return identity if self.data_key is None else f"{identity}|data:{self.data_key}"
 
 
 def source_hash(cls: type) -> str | None:

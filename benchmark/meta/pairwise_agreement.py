@@ -133,6 +133,7 @@ def judge_agreement(
 ) -> list[dict[str, Any]]:
     """Agreement of a pairwise judge with every dimension's preferences, and its position consistency."""
     outputs = judgments.table.set_index(["doc_id", "system"])["output"].to_dict()
+    judge_run = judge_run.prepared(list(dict.fromkeys(documents[d] for d, _, _ in pairs)))
     contests = [Contest(documents[d], a, b, str(outputs[(d, a)]), str(outputs[(d, b)])) for d, a, b in pairs]
     verdicts = {(r.doc_id, r.a, r.b): r for r in judge_contests(judge_run, contests, ctx)}
     prefs = preferences(judgments, pairs)

@@ -86,8 +86,9 @@ def judge_results(
     caveat = judge_run.judge.caveat()
     if caveat:
         ctx.progress.note(caveat)
-    found = contests(results, run_documents(results, judge_run.judge.needs_text), chosen)
-    rows = judge_contests(judge_run, found, ctx)
+    documents = run_documents(results, judge_run.judge.needs_text)
+    judge_run = judge_run.prepared(list(documents.values()))
+    rows = judge_contests(judge_run, contests(results, documents, chosen), ctx)
     options = options or StatsOptions(resamples=results.metadata.bootstrap, seed=results.metadata.seed)
     pairs, ranking, bias = pairwise_stats.summarize(rows, chosen, options)
     block = Pairwise(

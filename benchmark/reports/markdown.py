@@ -165,14 +165,11 @@ def pairwise_context(results: Results) -> dict[str, Any] | None:
         ],
         "bias": None if bias is None else [
             f"position: the summary shown first won {bias.first_wins} of {bias.decisive_orders} single-order "
-            f"verdicts that named a winner, {pairwise_view.percent(bias.position)}% "
-            f"{pairwise_view.percent_ci(bias.position)} (unbiased: 50)",
+            f"verdicts that named a winner, {_share(bias.position)} (unbiased: 50%)",
             f"length: the longer summary won {bias.longer_wins} of {bias.decisive_unequal} consistent wins "
-            f"between summaries of different length, {pairwise_view.percent(bias.length)}% "
-            f"{pairwise_view.percent_ci(bias.length)}",
+            f"between summaries of different length, {_share(bias.length)}",
             f"inconsistent: {bias.inconsistent} of {bias.judged} judged document-pairs, "
-            f"{pairwise_view.percent(bias.inconsistency)}% {pairwise_view.percent_ci(bias.inconsistency)}; "
-            f"failed: {bias.failed}",
+            f"{_share(bias.inconsistency)}; failed: {bias.failed}",
         ],
         "cost": f"{usage.get('requests', 0)} requests in this run ({usage.get('cached_contests', 0)} "
         f"document-pairs from the cache), {usage.get('prompt_tokens') or 0} prompt and "
@@ -181,6 +178,13 @@ def pairwise_context(results: Results) -> dict[str, Any] | None:
         "signature": md_code(block.judge.signature),
         "statistics": md_code(block.statistics),
     }
+
+
+def _share(share: Share) -> str:
+    """``62.5% [50.0, 75.0]``, or a dash when there is nothing to divide."""
+    if share.value is None:
+        return "—"
+    return f"{pairwise_view.percent(share)}% {pairwise_view.percent_ci(share)}".strip()
 
 
 def render_markdown(results: Results, analysis: Analysis, comparison: Comparison | None = None) -> str:
