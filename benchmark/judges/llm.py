@@ -50,10 +50,10 @@ PARSER = "lenient-2"
 TRANSPORT = ("concurrency", "timeout", "retries", "api_key_env", "threads", "price_in", "price_out")
 BUNDLED = "smollm2"
 WEAK_JUDGE = (
-    "note: judging with the bundled SmolLM2-135M, a weak judge: on SummEval it agrees with the "
-    "experts' preferences little better than chance and answers by position more often than by "
-    "content (measured agreement: docs/metrics.md#pairwise-judge-agreement); for numbers worth "
-    "reporting use --judge llm:base_url=URL,model=NAME with a capable model"
+    "note: judging with the bundled SmolLM2-135M, a weak judge: on 50 SummEval pairs it named the "
+    "summary shown first in both orders on every pair it judged (position consistency 0.00; agreement "
+    "with the experts' preferences 0.50, chance; docs/metrics.md#pairwise-judge-agreement); for "
+    "numbers worth reporting use --judge llm:base_url=URL,model=NAME with a capable model"
 )
 
 

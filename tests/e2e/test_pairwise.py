@@ -227,5 +227,7 @@ def test_the_bundled_model_judges_through_llama_cpp_server(
     assert block["usage"]["requests"] == 6 and block["usage"]["prompt_tokens"] > 6 * 300
     assert "|server:" in block["judge"]["signature"] and "|model:smollm2|" in block["judge"]["signature"]
     assert 'id="pairwise"' in (tmp_path / "out" / "report.html").read_text("utf-8")
+    failed = sum(row[f"verdict_{o}"] is None for row in block["verdicts"] for o in ("ab", "ba"))
     again = run_cli(*args, "-o", str(tmp_path / "again"), timeout=900)
-    assert again.returncode == 0 and smollm2_server.completions() == 6  # served from the cache
+    assert again.returncode == 0  # from the cache, but for the failed judgements: asked again
+    assert smollm2_server.completions() == 6 + failed
