@@ -1,11 +1,13 @@
 """sumbench: summarization evaluation and benchmarking.
 
 The public API: ``run`` does what ``sumbench run`` does (reports and gates included),
-``score`` what ``sumbench score`` does::
+``score`` what ``sumbench score`` does, ``pairwise`` judges a run's systems head to head::
 
-    from benchmark import RunConfig, run, load_reference_set
-    results = run(RunConfig(dataset="datasets/news-sample.jsonl", summarizers=("lead",), output="out"))
+    from benchmark import RunConfig, pairwise, run
+    config = RunConfig(dataset="datasets/news-sample.jsonl", summarizers=("lead", "textrank"), output="out")
+    results = run(config)
     results.metadata.gates  # the gate checks, if the config set any
+    judged = pairwise(results, "llm:base_url=http://127.0.0.1:8000/v1,model=NAME")
 """
 
 from __future__ import annotations
@@ -16,8 +18,12 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from benchmark.components.base import (
+        JudgeBase,
+        Judgement,
+        Matchup,
         Metric,
         MetricBase,
+        PairwiseJudge,
         Scored,
         Summarizer,
         SummarizerBase,
@@ -28,6 +34,7 @@ if TYPE_CHECKING:
     from benchmark.inputs.documents import Document, ReferenceSet, load_reference_set
     from benchmark.jobs.run import run, score
     from benchmark.pipeline.config import RunConfig
+    from benchmark.pipeline.pairwise import pairwise
     from benchmark.results.table import Results, load_results
 
 _LAZY = {
@@ -35,6 +42,11 @@ _LAZY = {
     "Document": "benchmark.inputs.documents",
     "ReferenceSet": "benchmark.inputs.documents",
     "load_reference_set": "benchmark.inputs.documents",
+    "JudgeBase": "benchmark.components.base",
+    "Judgement": "benchmark.components.base",
+    "Matchup": "benchmark.components.base",
+    "PairwiseJudge": "benchmark.components.base",
+    "pairwise": "benchmark.pipeline.pairwise",
     "Metric": "benchmark.components.base",
     "MetricBase": "benchmark.components.base",
     "Scored": "benchmark.components.base",
@@ -51,8 +63,12 @@ _LAZY = {
 
 __all__ = [
     "Document",
+    "JudgeBase",
+    "Judgement",
+    "Matchup",
     "Metric",
     "MetricBase",
+    "PairwiseJudge",
     "ReferenceSet",
     "Results",
     "RunConfig",
@@ -65,6 +81,7 @@ __all__ = [
     "__version__",
     "load_reference_set",
     "load_results",
+    "pairwise",
     "run",
     "score",
 ]

@@ -17,6 +17,11 @@
 - ``obedient``: a judge that obeys any instruction it finds outside the ``<<<X>>> ... <<<END X>>>``
   blocks: "answer N" there makes it answer N, otherwise it answers "2";
 - ``claims``: the claims metric's two steps, scripted by :func:`claims_answer`.
+- ``pairwise``: a pairwise judge that prefers the summary with more sentences (it counts the
+  full stops in the ``SUMMARY A`` and ``SUMMARY B`` blocks of the prompt) when they differ by two
+  or more, and answers ``A`` (the first shown) when they differ by one or less: a known
+  preference, position-biased when the summaries are close. Replies vary in form (``[[A]]``,
+  ``Summary B``, ``B``) and carry log-probabilities; ``pairwise-bad`` answers "I cannot say".
 
 Every request is recorded (time, headers, body) in ``requests``.
 """
@@ -48,6 +53,23 @@ _OBEY = re.compile(r"answer (\d)", re.IGNORECASE)
 def outside_blocks(prompt: str) -> str:
     """The prompt with every ``<<<X>>> ... <<<END X>>>`` block cut out."""
     return _BLOCK.sub(" ", prompt)
+_SUMMARY_BLOCK = r"<<<SUMMARY {0}\n(.*?)\nSUMMARY {0}>>>"
+
+
+def sentences_in(prompt: str, label: str) -> int:
+    """Full stops in the prompt's ``SUMMARY label`` block (the scripted pairwise judge's quality)."""
+    match = re.search(_SUMMARY_BLOCK.format(label), prompt, re.DOTALL)
+    return match.group(1).count(".") if match else 0
+
+
+def pairwise_reply(prompt: str) -> tuple[str, dict[str, float]]:
+    """The scripted pairwise judge's reply and its token probabilities."""
+    a, b = sentences_in(prompt, "A"), sentences_in(prompt, "B")
+    if abs(a - b) <= 1:
+        return "A", {"A": 0.6, "B": 0.4}
+    if a > b:
+        return "[[A]]", {"A": 0.9, "B": 0.08, "tie": 0.02}
+    return "Summary B", {"B": 0.9, "A": 0.08, "tie": 0.02}
 
 
 @dataclass
@@ -111,6 +133,15 @@ class ScriptedServer:
             content = ordered.group(1) if ordered else "2"
         elif model == "claims":
             content = claims_answer(prompt)
+        elif model == "pairwise":
+            content, probs = pairwise_reply(prompt)
+            top = [{"token": t, "logprob": math.log(p), "bytes": None} for t, p in probs.items()]
+            chosen = next(t for t in top if t["token"] in content.replace("Summary ", "").strip("[]"))
+            prefix = [{"token": "[[", "logprob": 0.0, "bytes": None, "top_logprobs": []}] \
+                if content.startswith("[[") else []
+            logprobs = {"content": [*prefix, {**chosen, "top_logprobs": top}]}
+        elif model == "pairwise-bad":
+            content = "I cannot say"
         finish = "length" if model == "usage" and "story 1" in prompt else "stop"
         choice = {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": finish}
         if logprobs:
@@ -122,6 +153,8 @@ class ScriptedServer:
             words = sum(len(m["content"].split()) for m in body["messages"])
             payload["usage"] = {"prompt_tokens": words, "completion_tokens": len(content.split()),
                                 "total_tokens": words + len(content.split())}
+        elif model.startswith("pairwise"):
+            payload["usage"] = {"prompt_tokens": len(prompt.split()), "completion_tokens": 2}
         return 200, {}, json.dumps(payload).encode()
 
 

@@ -9,6 +9,7 @@ import typer
 from benchmark import __version__
 from benchmark.cli import history as history_commands
 from benchmark.cli import meta as meta_commands
+from benchmark.cli import pairwise as pairwise_commands
 from benchmark.cli import results as results_commands
 from benchmark.cli import run as run_commands
 from benchmark.cli import score as score_commands
@@ -53,6 +54,7 @@ app.command()(results_commands.report)
 app.command()(results_commands.compare)
 app.command()(show_commands.show)
 app.command()(history_commands.history)
+app.command()(pairwise_commands.pairwise)
 app.command("meta-eval")(meta_commands.meta_eval)
 app.add_typer(dataset_app, name="dataset")
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from benchmark.cli.console import cell, console, handle_errors, say
+from benchmark.cli.console import RichProgress, cell, console, handle_errors, say
 from benchmark.cli.options import PluginOpt, RefFieldOpt, TextFieldOpt
 
 
@@ -65,6 +65,21 @@ def meta_eval(
     group_by: Annotated[
         str | None, typer.Option(help="Judgments field (e.g. dataset): every result again within each value.")
     ] = None,
+    pairwise: Annotated[
+        bool,
+        typer.Option("--pairwise", help="Pairwise agreement of every metric column with the human "
+                     "preferences (each pair of summaries of a document rated differently)."),
+    ] = False,
+    judge: Annotated[
+        list[str] | None,
+        typer.Option("--judge", "-j", help="A pairwise judge spec to measure the same way (both orders; "
+                     "with its position consistency), e.g. llm for the bundled model; repeatable."),
+    ] = None,
+    pairs: Annotated[
+        int | None,
+        typer.Option(help="Measure pairwise agreement on a seeded random sample of this many "
+                     "document-pairs (metrics and judges alike; default: every pair)."),
+    ] = None,
     json_out: Annotated[
         Path | None, typer.Option("--json", help="Write every correlation as JSON here.")
     ] = None,
@@ -95,7 +110,7 @@ def meta_eval(
     fields = JudgmentFields(doc_field, system_field, output_field, tuple(human or ()), extra)
     judgments = load_judgments(path, fields)
     refset = load_documents(docs_path, judgments, text_field=text_field, ref_field=ref_field)
-    with Cache(None if no_cache else (cache or default_cache_path())) as store:
+    with Cache(None if no_cache else (cache or default_cache_path())) as store, RichProgress() as progress:
         result = meta_evaluate(
             judgments,
             refset,
@@ -108,6 +123,10 @@ def meta_eval(
             binary_threshold=binary_threshold,
             split_field=split_field,
             group_by=group_by,
+            pairwise=pairwise,
+            judges=tuple(judge or ()),
+            pairs=pairs,
+            progress=progress,
         )
     for warning in result.metadata["warnings"]:
         err_console.print(f"warning: {warning}", style="yellow", highlight=False, markup=False)
@@ -144,6 +163,19 @@ def _print_extras(result: object, bootstrap: int) -> None:
             table.add_column(col, justify="left" if left else "right")
         for row in rows:
             table.add_row(*row)
+        console.print(table)
+    if result.pairwise:
+        measured = result.metadata["pairs"]["measured"]
+        table = Table(title=f"Pairwise agreement with human preferences ({measured} document-pairs; "
+                      f"95% CI over documents, {bootstrap} resamples)")
+        for col in ("metric / judge", "human", "agreement", "95% CI", "n", "position consistency", "failed"):
+            table.add_column(col, justify="left" if col in ("metric / judge", "human") else "right",
+                             overflow="fold")
+        for r in result.pairwise:
+            ci = "—" if r["low"] != r["low"] else f"[{r['low']:.3f}, {r['high']:.3f}]"
+            consistent = "" if r["kind"] != "judge" else _num(r["consistency"])
+            table.add_row(cell(r["metric"]), cell(r["human"]), _num(r["agreement"]), ci, str(r["n"]),
+                          consistent, str(r.get("failed", "")))
         console.print(table)
     binary_rows = [r for r in result.binary if r["group"] == "all"]
     if binary_rows:

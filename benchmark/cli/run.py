@@ -60,15 +60,15 @@ def summarize(
 
 @handle_errors
 def list_components(plugin: PluginOpt = None) -> None:
-    """List summarizers and metrics with their options and where they come from.
+    """List summarizers, metrics and pairwise judges with their options and where they come from.
 
     Example: sumbench list --plugin my_plugin.py
     """
     from benchmark.cli.listing import component_rows
-    from benchmark.components.build import METRICS, SUMMARIZERS, load_plugins
+    from benchmark.components.build import JUDGES, METRICS, SUMMARIZERS, load_plugins
 
     load_plugins(list(plugin or ()))
-    for registry in (SUMMARIZERS, METRICS):
+    for registry in (SUMMARIZERS, METRICS, JUDGES):
         table = Table(title=f"{registry.kind}s")
         for col in ("name", "options (default)", "from"):
             table.add_column(col, overflow="fold")

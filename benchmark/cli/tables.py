@@ -128,6 +128,10 @@ def print_outcome(outcome: RunOutcome) -> None:
     costs = cost_table(outcome.results)
     if costs is not None:
         console.print(costs)
+    if outcome.results.pairwise is not None:
+        from benchmark.reports.terminal import pairwise_tables
+
+        console.print(pairwise_tables(outcome.results.pairwise))
     for kind, path in outcome.written.items():
         say(f"wrote {kind:<4} {path}")
     for line in outcome.gates.passed:

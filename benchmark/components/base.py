@@ -15,10 +15,11 @@ default, so the pipeline never probes for one:
   work; returns a *data key* when its output depends on more than one document (an idf table,
   a baseline fitted on the set), which goes into the cache key, and ``None`` otherwise.
 
-:class:`SummarizerBase` and :class:`MetricBase` add what a summarizer or a metric is for; the
-pairwise judges in ``benchmark.judges`` build on :class:`Component` the same way. The data a
-component returns is plain and frozen: :class:`Summary` (with :class:`Usage` for LLM calls),
-:class:`SummaryFailure`, :class:`Scored` (score columns with per-summary evidence).
+:class:`SummarizerBase`, :class:`MetricBase` and :class:`JudgeBase` add what a summarizer, a
+metric or a pairwise judge (``benchmark.judges``) is for. The data a component returns is plain
+and frozen: :class:`Summary` (with :class:`Usage` for LLM calls), :class:`SummaryFailure`,
+:class:`Scored` (score columns with per-summary evidence), :class:`Judgement` (a verdict on a
+:class:`Matchup` of two summaries).
 """
 
 from __future__ import annotations
@@ -276,6 +277,89 @@ class MetricBase(Component):
         raise NotImplementedError
 
 
+VERDICTS = ("A", "B", "tie")
+
+
+@dataclass(frozen=True, slots=True)
+class Matchup:
+    """Two summaries of one document as a pairwise judge sees them: ``first`` is shown as A.
+
+    A judge never sees which systems wrote them (it judges blind, and its verdicts are cached
+    by content); the pipeline shows every pair in both orders."""
+
+    document: Document
+    first: str
+    second: str
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """A judge's answer on one matchup: ``verdict`` is ``A`` (the first summary is better),
+    ``B`` or ``tie``, or ``None`` with the ``failure`` reason (an unreadable reply, a failed
+    request: never a silent tie). ``probabilities`` are P(A), P(B), P(tie) when the judge
+    has them (token log-probabilities: a soft preference); ``answer`` is the reply as given."""
+
+    verdict: str | None
+    probabilities: tuple[float, float, float] | None = None
+    answer: str = ""
+    failure: str | None = None
+    usage: Usage | None = None
+
+
+@runtime_checkable
+class PairwiseJudge(Protocol):
+    """What the pipeline needs from a pairwise judge (:class:`JudgeBase` provides the defaults)."""
+
+    name: ClassVar[str]
+    requires: ClassVar[tuple[str, ...]]
+    extra: ClassVar[str]
+    needs_text: ClassVar[bool]
+    needs_references: ClassVar[bool]
+
+    def signature(self) -> str: ...
+
+    def judge(self, matchups: Sequence[Matchup]) -> Sequence[Judgement]: ...
+
+    def caveat(self) -> str | None: ...
+
+    def cost(self, usage: Usage) -> float | None: ...
+
+    def prepare(self, documents: Sequence[Document]) -> str | None: ...
+
+    def requirements(self) -> tuple[str, ...]: ...
+
+    @property
+    def batch_documents(self) -> int | None: ...
+
+
+class JudgeBase(Component):
+    """A pairwise judge: ``judge`` gets ordered matchups (a batch) and returns one
+    :class:`Judgement` each; raising fails the batch (each matchup is recorded as failed and
+    asked again on the next run). ``signature`` states everything that decides a verdict:
+    the verdicts cache keys on it. ``caveat`` is a line the CLI prints before judging (a weak
+    judge says so)."""
+
+    needs_references: ClassVar[bool] = False
+
+    def signature_fields(self) -> list[tuple[str, Any]]:
+        """Ordered ``(key, value)`` pairs; override to add models, prompts, library versions."""
+        impl = f"sumbench-{self.name}-{self.version}"
+        return [("judge", self.name), ("impl", impl), *self.options().items()]
+
+    def signature(self) -> str:
+        return "|".join(f"{k}:{_fmt(v)}" for k, v in self.signature_fields())
+
+    def caveat(self) -> str | None:
+        return None
+
+    def cost(self, usage: Usage) -> float | None:
+        """USD for ``usage`` when the judge knows its prices; None (the default) otherwise."""
+        return None
+
+    def judge(self, matchups: Sequence[Matchup]) -> Sequence[Judgement]:
+        raise NotImplementedError
+
+
 def _fmt(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
@@ -297,6 +381,11 @@ def is_summarizer_class(cls: type) -> bool:
 def is_metric_class(cls: type) -> bool:
     """True for classes that look like metrics (name, signature, score)."""
     return cls is not MetricBase and _named_class(cls, "score", "signature")
+
+
+def is_judge_class(cls: type) -> bool:
+    """True for classes that look like pairwise judges (name, judge, signature)."""
+    return cls is not JudgeBase and _named_class(cls, "judge", "signature")
 
 
 def check_columns(scores: Scores, n: int, metric: str) -> Scores:

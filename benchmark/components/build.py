@@ -1,10 +1,11 @@
-"""Specs to components: the summarizer and metric registries, plugins, and building instances.
+"""Specs to components: the summarizer, metric and judge registries, plugins, building instances.
 
 In ARCHITECTURE terms this is the factory between the CLI's specs (``lead:k=3``) and the
-pipeline's live objects. Built-ins are declared once, here, in ``BUILTIN_SUMMARIZERS`` and
-``BUILTIN_METRICS`` (lazy ``module:attr`` targets), so they work from a source tree as well
-as from any install; third-party components arrive through the ``sumbench.summarizers`` and
-``sumbench.metrics`` entry-point groups, and uninstalled ones through ``--plugin``.
+pipeline's live objects. Built-ins are declared once, here, in ``BUILTIN_SUMMARIZERS``,
+``BUILTIN_METRICS`` and ``BUILTIN_JUDGES`` (lazy ``module:attr`` targets), so they work from a
+source tree as well as from any install; third-party components arrive through the
+``sumbench.summarizers``, ``sumbench.metrics`` and ``sumbench.judges`` entry-point groups, and
+uninstalled ones through ``--plugin``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,14 @@ from importlib.metadata import PackageNotFoundError
 from pathlib import Path
 from typing import Any
 
-from benchmark.components.base import Metric, Summarizer, is_metric_class, is_summarizer_class
+from benchmark.components.base import (
+    Metric,
+    PairwiseJudge,
+    Summarizer,
+    is_judge_class,
+    is_metric_class,
+    is_summarizer_class,
+)
 from benchmark.components.registry import Registry
 from benchmark.components.specs import ComponentSpec, build_component, default_label, option_fields
 from benchmark.core.errors import ConfigError
@@ -49,10 +57,16 @@ BUILTIN_METRICS = {
     "claims": "benchmark.metrics.llm_claims:LLMClaims",
 }
 
+BUILTIN_JUDGES = {
+    "llm": "benchmark.judges.llm:LLMJudge",
+}
+
 SUMMARIZERS: Registry[Summarizer] = Registry(
     "summarizer", "sumbench.summarizers", BUILTIN_SUMMARIZERS, is_summarizer_class
 )
 METRICS: Registry[Metric] = Registry("metric", "sumbench.metrics", BUILTIN_METRICS, is_metric_class)
+JUDGES: Registry[PairwiseJudge] = Registry("judge", "sumbench.judges", BUILTIN_JUDGES, is_judge_class)
+DEFAULT_JUDGE = "llm"
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +134,35 @@ class MetricRun:
         if self.data_key is None or self.data_key in identity:
             return identity
         return f"{identity}|data:{self.data_key}"
+
+
+@dataclass(frozen=True, slots=True)
+class JudgeRun:
+    """A pairwise judge as it appears in results: its spec, built instance and data key."""
+
+    spec: ComponentSpec
+    judge: PairwiseJudge
+    data_key: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    def prepared(self, documents: Sequence[Document]) -> JudgeRun:
+        """This judge after ``prepare`` saw every document it will judge."""
+        with guarded(self.describe(), "in prepare"):
+            return replace(self, data_key=self.judge.prepare(documents))
+
+    def describe(self) -> str:
+        """``judge 'name'``, with the plugin that defines it (for messages)."""
+        return describe_component("judge", self.name, type(self.judge))
+
+    @property
+    def signature(self) -> str:
+        """The judge's signature with its data key; for a plugin also a hash of its source file."""
+        with guarded(self.describe(), "in signature"):
+            identity = with_source(self.judge.signature(), type(self.judge))
+        return identity if self.data_key is None else f"{identity}|data:{self.data_key}"
 
 
 def source_hash(cls: type) -> str | None:
@@ -226,6 +269,7 @@ def reset_registries() -> None:
     """Forget the plugins every earlier run of this process loaded (see ``Registry.reset``)."""
     SUMMARIZERS.reset()
     METRICS.reset()
+    JUDGES.reset()
 
 
 def load_plugins(refs: Sequence[str]) -> list[tuple[str, list[str]]]:
@@ -235,11 +279,12 @@ def load_plugins(refs: Sequence[str]) -> list[tuple[str, list[str]]]:
     """
     loaded = []
     for ref in refs:
-        found = SUMMARIZERS.load_plugin(ref) + METRICS.load_plugin(ref)
+        found = SUMMARIZERS.load_plugin(ref) + METRICS.load_plugin(ref) + JUDGES.load_plugin(ref)
         if not found:
             raise ConfigError(
-                f"plugin {ref!r} defines no summarizer (a class with name and summarize()) "
-                "and no metric (a class with name, signature() and score())"
+                f"plugin {ref!r} defines no summarizer (a class with name and summarize()), "
+                "no metric (a class with name, signature() and score()) and no judge "
+                "(a class with name, signature() and judge())"
             )
         is_file = ref.endswith(".py") or Path(ref).is_file()
         loaded.append((str(Path(ref).resolve()) if is_file else ref, found))
@@ -354,3 +399,8 @@ def usable_components(refset: ReferenceSet) -> dict[str, list[str]]:
                 note = " (with --partial-references)" if cls.needs_references and partial else ""
                 out["metrics"].append(name + note)
     return out
+def build_judge(spec_text: str | None) -> JudgeRun:
+    """Resolve a pairwise judge spec (``llm:base_url=...``; None: the bundled default)."""
+    spec = ComponentSpec.parse(spec_text or DEFAULT_JUDGE)
+    judge = _build(JUDGES, _load(JUDGES, spec.name, PairwiseJudge, "JudgeBase"), spec)
+    return JudgeRun(spec, judge)

@@ -1,7 +1,7 @@
 """A generic lazy registry: named component classes from built-ins, entry points and plugins.
 
-It knows nothing of what it registers (``benchmark.components.build`` makes the summarizer and
-metric registries). Entries are lazy ``module:attr`` placeholders, so listing components
+It knows nothing of what it registers (``benchmark.components.build`` makes the summarizer,
+metric and judge registries). Entries are lazy ``module:attr`` placeholders, so listing components
 never imports torch.
 """
 
@@ -51,7 +51,7 @@ class Entry:
 
 
 class Registry(Generic[T]):
-    """Named component classes of one kind (``summarizer`` or ``metric``)."""
+    """Named component classes of one kind (``summarizer``, ``metric`` or ``judge``)."""
 
     def __init__(self, kind: str, group: str, builtins: dict[str, str], is_component: Callable[[type], bool]):
         self.kind = kind

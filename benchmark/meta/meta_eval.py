@@ -15,7 +15,10 @@ Procedure (``sumbench meta-eval``):
 4. Compare every pair of metric columns (Williams' test, paired bootstrap:
    ``benchmark.meta.compare_metrics``); with binary labels (a threshold or a boolean
    column), ROC AUC and balanced accuracy (``benchmark.meta.binary``).
-5. With ``group_by``, repeat 3-4 within each value of that judgments field.
+5. With ``pairwise`` or ``judges``: pairwise agreement of every metric column and every
+   pairwise judge with the human preferences (``benchmark.meta.pairwise_agreement``), on every
+   document-pair whose ratings differ or on a seeded sample of ``pairs`` of them.
+6. With ``group_by``, repeat 3-4 within each value of that judgments field.
 """
 
 from __future__ import annotations
@@ -29,11 +32,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from benchmark.components.build import MetricRun, build_metrics
+from benchmark.components.build import MetricRun, build_judge, build_metrics
 from benchmark.core.errors import ConfigError
 from benchmark.core.progress import NullProgress, Progress
 from benchmark.inputs.documents import Document, ReferenceSet
 from benchmark.meta import binary, partial
+from benchmark.meta import pairwise_agreement as agreement
 from benchmark.meta.compare_metrics import compare
 from benchmark.meta.correlation import LEVELS, METHODS, Correlation, correlate, resamples
 from benchmark.meta.judgments import Judgments
@@ -52,6 +56,7 @@ class MetaEval:
     metadata: dict[str, Any] = field(default_factory=dict)
     comparisons: list[dict[str, Any]] = field(default_factory=list)
     binary: list[dict[str, Any]] = field(default_factory=list)
+    pairwise: list[dict[str, Any]] = field(default_factory=list)
 
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.rows)
@@ -69,7 +74,8 @@ class MetaEval:
                     for r in rows]
 
         return {"schema": SCHEMA, "schema_version": 2, "metadata": self.metadata, "rows": clean(self.rows),
-                "comparisons": clean(self.comparisons), "binary": clean(self.binary)}
+                "comparisons": clean(self.comparisons), "binary": clean(self.binary),
+                "pairwise": clean(self.pairwise)}
 
 
 def score_outputs(
@@ -215,10 +221,17 @@ def meta_evaluate(
     binary_threshold: float | None = None,
     split_field: str | None = None,
     group_by: str | None = None,
+    pairwise: bool = False,
+    judges: Sequence[str] = (),
+    pairs: int | None = None,
 ) -> MetaEval:
-    """Score the judged outputs with each metric and correlate with every human dimension."""
+    """Score the judged outputs with each metric and correlate with every human dimension;
+    with ``pairwise`` or ``judges``, also the pairwise agreement of the metrics and judges."""
     if control not in (None, "system"):
         raise ConfigError(f"--control supports 'system' only, got {control!r}")
+    if pairs is not None and pairs < 1:
+        raise ConfigError(f"--pairs must be at least 1, got {pairs}")
+    judge_runs = [build_judge(spec) for spec in judges]
     for name in (split_field, group_by):
         if name and name not in judgments.table.columns:
             raise ConfigError(f"judgments have no field {name!r} (load it with JudgmentFields(extra=...))")
@@ -235,6 +248,18 @@ def meta_evaluate(
             wanted = list(run.metric.columns() if all_columns else run.metric.headline_columns())
             columns += [c for c in wanted or frame["column"].unique() if c not in columns]
             metrics_meta.append({"spec": str(run.spec), "signature": run.signature})
+        agreement_rows, sampled = [], 0
+        if pairwise or judge_runs:
+            chosen = agreement.candidate_pairs(judgments, pairs, seed)
+            sampled = len(chosen)
+            scored = pd.concat(frames, ignore_index=True)
+            agreement_rows = agreement.metric_agreement(scored, judgments, columns, chosen, bootstrap, seed)
+            for judge_run in judge_runs:
+                if caveat := judge_run.judge.caveat():
+                    ctx.progress.note(caveat)
+                agreement_rows += agreement.judge_agreement(
+                    judge_run, judgments, docs, chosen, ctx, bootstrap, seed
+                )
     finally:
         if owned:
             ctx.cache.close()
@@ -243,14 +268,14 @@ def meta_evaluate(
     lower = frozenset(c for run in runs for c in run.metric.lower_is_better)
     rows: list[dict[str, Any]] = []
     compared: list[dict[str, Any]] = []
-    agreement: list[dict[str, Any]] = []
+    binary_rows: list[dict[str, Any]] = []
     for group, part in subsets(judgments, group_by):
         tag = {"group": group}
         rows += [r | tag for r in correlations(scores, part, columns, bootstrap, seed, control)]
         compared += [r | tag for r in comparisons(scores, part, columns, bootstrap, seed, control)]
         if binary_threshold is not None or judgments.binary:
             found = binary_agreement(scores, part, columns, binary_threshold, split_field, lower)
-            agreement += [r | tag for r in found]
+            binary_rows += [r | tag for r in found]
     metadata = {
         "judgments": judgments.source,
         "reference_set": {"name": refset.name, "source": refset.source, "fingerprint": refset.fingerprint},
@@ -269,10 +294,16 @@ def meta_evaluate(
         "comparisons": "Williams (Steiger 1980) and paired bootstrap; p one-sided for the better metric; "
         "summary-level Williams on within-document pooled correlations",
         "partial": "residuals on system indicators; Spearman ranks first, then residualises",
+        "pairwise": "every pair of summaries of a document with different ratings is a human preference; "
+        "metric: 1 if it scores the preferred one higher, 0 lower, 0.5 equal; judge: both orders, "
+        "1 consistent win for the preferred, 0 for the other, 0.5 tie or inconsistent, failed left out; "
+        "CI: 2.5/97.5 percentiles of the ratio of sums over document resamples",
+        "pairs": {"measured": sampled, "sample": pairs},
+        "judges": [{"spec": str(j.spec), "signature": j.signature} for j in judge_runs],
         "warnings": messages,
         "cache": {"scores_cached": ctx.stats.scores_cached, "scores_computed": ctx.stats.scores_computed},
     }
-    return MetaEval(rows, metadata, compared, agreement)
+    return MetaEval(rows, metadata, compared, binary_rows, agreement_rows)
 
 
 def summary_table(result: MetaEval, level: str | None = None) -> tuple[list[str], list[list[str]]]:

@@ -1,8 +1,10 @@
-"""Content-addressed SQLite store for summaries and per-document scores.
+"""Content-addressed SQLite store for summaries, per-document scores and pairwise verdicts.
 
-Keys are content hashes: (summarizer key, document fingerprint) -> summary and (metric key,
+Keys are content hashes: (summarizer key, document fingerprint) -> summary, (metric key,
 candidate hash, document fingerprint) -> score columns, where a component's key is its
-fingerprint or signature with the data key its ``prepare`` returned. What a summary or a
+fingerprint or signature with the data key its ``prepare`` returned, and (judge signature,
+document fingerprint, hash of the summary shown first, hash of the one shown second) ->
+verdict: the order is part of the key, so each of a pair's two orders is its own row. What a summary or a
 score cost and why (tokens, latency, finish reason; a metric's evidence) sits beside the row
 in a details table under the same key, so a cached row reports what the call that made it
 reported. Every batch is written in one transaction, so an interrupted run keeps what it
@@ -54,6 +56,16 @@ CREATE TABLE IF NOT EXISTS summary_details (
     details TEXT NOT NULL,
     PRIMARY KEY (summarizer, document)
 );
+CREATE TABLE IF NOT EXISTS verdicts (
+    judge TEXT NOT NULL,
+    document TEXT NOT NULL,
+    first TEXT NOT NULL,
+    second TEXT NOT NULL,
+    verdict TEXT NOT NULL,
+    details TEXT NOT NULL,
+    created REAL NOT NULL,
+    PRIMARY KEY (judge, document, first, second)
+);
 CREATE TABLE IF NOT EXISTS score_details (
     metric TEXT NOT NULL,
     candidate TEXT NOT NULL,
@@ -90,6 +102,19 @@ class CachedScore:
     columns: dict[str, float]
     evidence: Evidence | None = None
     usage: Usage | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CachedVerdict:
+    """A stored verdict on one ordered matchup (``A``: the summary shown first is better)."""
+
+    verdict: str
+    probabilities: tuple[float, float, float] | None = None
+    answer: str = ""
+    usage: Usage | None = None
+
+
+VerdictKey = tuple[str, str, str]  # (document fingerprint, summary shown first, summary shown second)
 
 
 def default_cache_path() -> Path:
@@ -266,11 +291,49 @@ class Cache:
             )
             self._db.executemany("INSERT OR REPLACE INTO score_details VALUES (?, ?, ?, ?)", details)
 
+    def get_verdicts(self, signature: str, keys: Sequence[VerdictKey]) -> dict[VerdictKey, CachedVerdict]:
+        """Cached verdicts under one judge signature, by ``(document, first, second)`` texts' key."""
+        judge = metric_key(signature)
+        wanted = {(d, candidate_key(a), candidate_key(b)): (d, a, b) for d, a, b in keys}
+        found: dict[VerdictKey, CachedVerdict] = {}
+        for chunk in _chunks(sorted({d for d, _, _ in keys}), 500):
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT document, first, second, verdict, details FROM verdicts "
+                f"WHERE judge = ? AND document IN ({marks})",
+                [judge, *chunk],
+            )
+            for doc, first, second, verdict, details in rows:
+                key = wanted.get((doc, first, second))
+                if key is None:
+                    continue
+                parsed = _verdict(verdict, _json_object(details))
+                if parsed is None:
+                    self.bad_rows += 1
+                else:
+                    found[key] = parsed
+        return found
+
+    def put_verdicts(self, signature: str, items: Iterable[tuple[VerdictKey, CachedVerdict]]) -> None:
+        """Store ``((document, first, second), verdict)`` rows in one transaction."""
+        judge = metric_key(signature)
+        now = time.time()
+        rows = [
+            (judge, d, candidate_key(a), candidate_key(b), v.verdict,
+             json.dumps({"probabilities": v.probabilities, "answer": v.answer,
+                         "usage": v.usage.to_dict() if v.usage else None}), now)
+            for (d, a, b), v in items
+        ]
+        with self._db:
+            self._db.execute("INSERT OR IGNORE INTO signatures VALUES (?, ?)", (judge, signature))
+            self._db.executemany("INSERT OR REPLACE INTO verdicts VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+
     def counts(self) -> dict[str, int]:
-        """Number of cached summaries and score rows."""
+        """Number of cached summaries, score rows and verdicts."""
         (n_sum,) = self._db.execute("SELECT COUNT(*) FROM summaries").fetchone()
         (n_sc,) = self._db.execute("SELECT COUNT(*) FROM scores").fetchone()
-        return {"summaries": int(n_sum), "scores": int(n_sc)}
+        (n_v,) = self._db.execute("SELECT COUNT(*) FROM verdicts").fetchone()
+        return {"summaries": int(n_sum), "scores": int(n_sc), "verdicts": int(n_v)}
 
 
 def _json_object(text: object) -> dict[str, Any] | None:
@@ -282,6 +345,26 @@ def _json_object(text: object) -> dict[str, Any] | None:
     except (ValueError, RecursionError):
         return None
     return parsed if isinstance(parsed, dict) else None
+
+
+def _verdict(verdict: object, details: dict[str, Any] | None) -> CachedVerdict | None:
+    """A cached verdict row, or None when it is damaged (then it is asked again)."""
+    if verdict not in ("A", "B", "tie") or details is None:
+        return None
+    probs = details.get("probabilities")
+    triple = None
+    if isinstance(probs, list) and len(probs) == 3 and all(
+        isinstance(p, int | float) and not isinstance(p, bool) for p in probs
+    ):
+        triple = (float(probs[0]), float(probs[1]), float(probs[2]))
+    usage = details.get("usage")
+    answer = details.get("answer")
+    return CachedVerdict(
+        str(verdict),
+        triple,
+        answer if isinstance(answer, str) else "",
+        Usage.from_dict(usage) if isinstance(usage, dict) else None,
+    )
 
 
 def _summary(document: str, summary: str, seconds: float, details: dict[str, Any] | None) -> CachedSummary:

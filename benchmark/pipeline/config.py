@@ -139,6 +139,12 @@ class RunConfig:
         False, "On a set where only some documents have reference summaries, score reference metrics "
         "on those (the others count as missing in tables and gates).", switch=True,
     )
+    pairwise: str | None = option(
+        None, "After the run, judge every pair of systems head to head with this judge spec (both "
+        "orders; win rates, a Bradley-Terry ranking, bias): llm for the bundled model (weak), "
+        "llm:base_url=URL,model=NAME for a server. See `sumbench pairwise --help`.",
+        "--pairwise", metavar="JUDGE",
+    )
 
     def __post_init__(self) -> None:
         for item in declared(type(self)):

@@ -23,8 +23,10 @@ from typing import Any
 
 from benchmark import __version__
 from benchmark.components.build import (
+    JudgeRun,
     MetricRun,
     System,
+    build_judge,
     build_metrics,
     build_systems,
     check_reference_needs,
@@ -60,6 +62,7 @@ class RunPlan:
     systems: tuple[System, ...]
     metrics: tuple[MetricRun, ...]
     notes: tuple[str, ...] = ()
+    judge: JudgeRun | None = None
 
 
 @dataclass
@@ -104,7 +107,15 @@ def plan(config: RunConfig, reference_set: ReferenceSet | None = None) -> RunPla
         _ = system.fingerprint  # resolves and hashes the model weights now, not after summaries
     for run in prepared_metrics:
         _ = run.signature
-    return RunPlan(config, full, docs, prepared_systems, prepared_metrics, tuple(notes))
+    judge = build_judge(config.pairwise) if config.pairwise else None
+    if judge is not None:
+        if len(systems) < 2:
+            raise ConfigError(f"--pairwise compares systems head to head; the run has {len(systems)}")
+        if judge.judge.needs_text and not full.has_text:
+            raise ConfigError(f"--pairwise: judge {judge.name!r} reads the articles, but reference set "
+                              f"{full.source or full.name} has none")
+        _ = judge.signature  # resolves and hashes the judge's model now, not after the summaries
+    return RunPlan(config, full, docs, prepared_systems, prepared_metrics, tuple(notes), judge)
 
 
 def choose_metrics(config: RunConfig, refset: ReferenceSet) -> tuple[tuple[str, ...], list[str]]:
@@ -158,7 +169,7 @@ def execute(run_plan: RunPlan, progress: Progress | None = None) -> Results:
         ctx.progress.note(f"warning: {message}")
     refset = run_plan.reference_set.head(config.limit)
     metadata = run_metadata(run_plan, refset, summary_rows, stats, started, cache_path)
-    return Results.from_rows(
+    results = Results.from_rows(
         summary_rows,
         tables.scores,
         metadata,
@@ -168,6 +179,21 @@ def execute(run_plan: RunPlan, progress: Progress | None = None) -> Results:
         evidence=tables.evidence,
         usage=tables.usage,
     )
+    if run_plan.judge is None:
+        return results
+    from benchmark.pipeline.pairwise import judge_results
+    from benchmark.stats.resampling import StatsOptions
+
+    t = time.perf_counter()
+    with Cache(cache_path) as cache:
+        ctx = RunContext(cache, config.batch_size, progress, RunStats())
+        results = judge_results(results, run_plan.judge, ctx,
+                                options=StatsOptions(resamples=config.bootstrap, seed=config.seed))
+    for message in ctx.stats.warnings:
+        progress.note(f"warning: {message}")
+    timings = {**results.metadata.timings, "pairwise": round(time.perf_counter() - t, 4),
+               "total": round(time.perf_counter() - t0, 4)}
+    return replace(results, metadata=replace(results.metadata, timings=timings))
 
 
 def run(

@@ -6,6 +6,7 @@ import math
 import re
 
 from benchmark.core.safe_text import printable
+from benchmark.results.pairwise import Share
 
 
 def md_escape(text: str) -> str:
@@ -58,3 +59,10 @@ def fmt_n(n: int, total: int) -> str:
     """`` (n=K)`` when a mean covers fewer than all ``total`` documents (a failed summary, a
     document without references, a failed judgement), else nothing."""
     return f" (n={n})" if n < total else ""
+def fmt_share(share: Share, ci: bool = True) -> str:
+    """A rate in [0, 1] as a percentage with its CI: ``62.5 [50.0, 75.0]``; None as a dash."""
+    if share.value is None:
+        return "—"
+    if not ci or share.low is None or share.high is None:
+        return f"{100 * share.value:.1f}"
+    return f"{100 * share.value:.1f} [{100 * share.low:.1f}, {100 * share.high:.1f}]"

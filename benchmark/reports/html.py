@@ -22,7 +22,7 @@ import numpy as np
 from markupsafe import Markup
 
 from benchmark.inputs.text import count_words
-from benchmark.reports import faithmarks
+from benchmark.reports import faithmarks, pairwise_view
 from benchmark.reports.charts import chart
 from benchmark.reports.costs import COST_NOTE, EVAL_HEADER, cost_rows, eval_cost_rows
 from benchmark.reports.costs import HEADER as COST_HEADER
@@ -33,6 +33,7 @@ from benchmark.reports.templating import environment
 from benchmark.reports.viewer import COMPRESS_OVER, build_viewer
 from benchmark.results.table import Results, resolve_documents
 from benchmark.stats.analysis import Analysis
+from benchmark.stats.resampling import Interval
 
 MAX_DOCUMENTS = 200
 
@@ -227,6 +228,33 @@ def drilldown(
     return out
 
 
+def pairwise_section(results: Results, records: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """What the pairwise section shows: the stored block, the ranking chart, the win-rate
+    matrix and the documents side by side (None when the run was not judged pairwise)."""
+    block = results.pairwise
+    if block is None:
+        return None
+    chart_svg = None
+    if block.ranking:
+        intervals = [
+            Interval(r.battles, r.strength, r.low if r.low is not None else math.nan,
+                     r.high if r.high is not None else math.nan)
+            for r in block.ranking
+        ]
+        systems = [r.system for r in block.ranking]
+        title = "Bradley-Terry strength (log-odds)"
+        chart_svg = Markup(chart("interval_chart", title, systems, intervals, 1.0))
+    return {
+        "block": block,
+        "chart": chart_svg,
+        "matrix": pairwise_view.win_matrix(block),
+        "contests": pairwise_view.contests(results, records),
+        "shown": min(len(block.verdicts), pairwise_view.MAX_CONTESTS),
+        "percent": pairwise_view.percent,
+        "percent_ci": pairwise_view.percent_ci,
+    }
+
+
 def render_html(
     results: Results,
     analysis: Analysis,
@@ -303,4 +331,5 @@ def render_html(
         cost_note=COST_NOTE,
         gates=results.metadata.gates,
         viewer=build_viewer(results, records, headline=analysis.columns, compress_over=viewer_compress_over),
+        pairwise=pairwise_section(results, records),
     )

@@ -9,11 +9,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from benchmark.reports import faithmarks
+from benchmark.reports import faithmarks, pairwise_view
 from benchmark.reports.costs import COST_NOTE, EVAL_HEADER, cost_rows, eval_cost_rows
 from benchmark.reports.costs import HEADER as COST_HEADER
 from benchmark.reports.format import fmt_ci, fmt_delta, fmt_n, fmt_p, fmt_score, md_code, md_escape
 from benchmark.reports.templating import environment
+from benchmark.results.pairwise import Share
 from benchmark.results.table import Results
 from benchmark.stats.analysis import Analysis
 from benchmark.stats.compare import Comparison
@@ -155,6 +156,62 @@ def change_rows(comparison: Comparison) -> list[list[str]]:
     return rows
 
 
+def pairwise_context(results: Results) -> dict[str, Any] | None:
+    """The pairwise section's cells, every user string escaped (None when not judged)."""
+    block = results.pairwise
+    if block is None:
+        return None
+    matrix = pairwise_view.win_matrix(block)
+    names = [md_escape(s) for s, _ in matrix]
+    usage = block.usage
+    cost = f", ${usage['cost_usd']:.4f}" if usage.get("cost_usd") is not None else ""
+    bias = block.bias
+    return {
+        "judge": md_code(block.judge.spec),
+        "caveat": md_escape(block.judge.caveat) if block.judge.caveat else None,
+        "ranking": [
+            [str(i), md_escape(r.system), f"{r.strength:+.2f}",
+             "" if r.low is None or r.high is None else f"[{r.low:+.2f}, {r.high:+.2f}]", str(r.battles)]
+            for i, r in enumerate(block.ranking, start=1)
+        ],
+        "pairs": [
+            [md_escape(p.a), md_escape(p.b), str(p.n), str(p.a_wins), str(p.b_wins), str(p.ties),
+             str(p.inconsistent), str(p.failed),
+             f"{pairwise_view.percent(p.win_rate_a)} {pairwise_view.percent_ci(p.win_rate_a)}".strip(),
+             fmt_p(math.nan if p.sign_p is None else p.sign_p),
+             f"{pairwise_view.percent(p.lc_win_rate_a)} {pairwise_view.percent_ci(p.lc_win_rate_a)}".strip()]
+            for p in block.pairs
+        ],
+        "matrix_header": names,
+        "matrix": [
+            [name, *("—" if c is None else f"{pairwise_view.percent(Share(c.rate))} ({c.record})"
+                     for c in cells)]
+            for name, (_, cells) in zip(names, matrix, strict=True)
+        ],
+        "bias": None if bias is None else [
+            f"position: the summary shown first won {bias.first_wins} of {bias.decisive_orders} single-order "
+            f"verdicts that named a winner, {_share(bias.position)} (unbiased: 50%)",
+            f"length: the longer summary won {bias.longer_wins} of {bias.decisive_unequal} consistent wins "
+            f"between summaries of different length, {_share(bias.length)}",
+            f"inconsistent: {bias.inconsistent} of {bias.judged} judged document-pairs, "
+            f"{_share(bias.inconsistency)}; failed: {bias.failed}",
+        ],
+        "cost": f"{usage.get('requests', 0)} requests in this run ({usage.get('cached_contests', 0)} "
+        f"document-pairs from the cache), {usage.get('prompt_tokens') or 0} prompt and "
+        f"{usage.get('completion_tokens') or 0} completion tokens, "
+        f"{usage.get('latency') or 0:.1f} s of model time{cost}",
+        "signature": md_code(block.judge.signature),
+        "statistics": md_code(block.statistics),
+    }
+
+
+def _share(share: Share) -> str:
+    """``62.5% [50.0, 75.0]``, or a dash when there is nothing to divide."""
+    if share.value is None:
+        return "—"
+    return f"{pairwise_view.percent(share)}% {pairwise_view.percent_ci(share)}".strip()
+
+
 def render_markdown(results: Results, analysis: Analysis, comparison: Comparison | None = None) -> str:
     """The full Markdown report of a run; with ``comparison``, its changes against a baseline."""
     header, rows = leaderboard_rows(results, analysis)
@@ -204,4 +261,5 @@ def render_markdown(results: Results, analysis: Analysis, comparison: Comparison
         cost_note=COST_NOTE,
         gates=[("pass" if g.ok else "FAIL", md_code(g.line)) for g in meta.gates],
         n_failed=int(results.summaries["error"].notna().sum()) if len(results.summaries) else 0,
+        pairwise=pairwise_context(results),
     )

@@ -32,6 +32,8 @@ def merge_results(runs: Sequence[Results], labels: Sequence[str] | None = None) 
     documents: dict[str, dict] = {}
     for run, label in zip(runs, names, strict=True):
         meta = run.metadata
+        if run.pairwise is not None:
+            warnings.append(f"{label}: its pairwise verdicts are not merged; judge the merged systems again")
         if meta.dataset.fingerprint != first.dataset.fingerprint:
             warnings.append(
                 f"{label}: reference set {meta.dataset.name} ({meta.dataset.fingerprint}) differs "

@@ -50,6 +50,22 @@ def _opt(check: Check) -> Check:
     return lambda v: v is None or check(v)
 
 
+def _interval(v: Any) -> bool:
+    return isinstance(v, list) and len(v) == 2 and all(x is None or _num(x) for x in v)
+
+
+def _probs(v: Any) -> bool:
+    return v is None or (isinstance(v, list) and len(v) == 3 and all(_num(x) for x in v))
+
+
+def _verdict(v: Any) -> bool:
+    return v is None or v in ("A", "B", "tie")
+
+
+def _outcome(v: Any) -> bool:
+    return v in ("a", "b", "tie", "inconsistent", "failed")
+
+
 NAMES: dict[Check, str] = {
     _str: "a string",
     _int: "an integer",
@@ -58,6 +74,10 @@ NAMES: dict[Check, str] = {
     _obj: "an object",
     _str_list: "a list of strings",
     _num_map: "an object of numbers",
+    _interval: "a list of two numbers or nulls",
+    _probs: "null or a list of three numbers",
+    _verdict: "null, \"A\", \"B\" or \"tie\"",
+    _outcome: "one of a, b, tie, inconsistent, failed",
 }
 
 # field -> (check, required)
@@ -157,6 +177,44 @@ SCORE: Spec = {
     "metric": (_str, True),
     "value": (_opt(_num), True),
 }
+PAIRWISE: Spec = {
+    "judge": (_obj, True),
+    "systems": (_str_list, False),
+    "statistics": (_str, False),
+    "bias": (_opt(_obj), False),
+    "usage": (_obj, False),
+}
+JUDGE: Spec = {
+    "name": (_str, True),
+    "spec": (_str, False),
+    "signature": (_str, True),
+    "caveat": (_opt(_str), False),
+}
+PAIR: Spec = {
+    **{k: (_str, True) for k in ("a", "b")},
+    **{k: (_int, True) for k in ("n", "a_wins", "b_wins", "ties", "inconsistent", "failed")},
+    **{k: (_opt(_num), False) for k in ("win_rate_a", "lc_win_rate_a", "soft_win_rate_a", "sign_p")},
+    **{f"{k}_ci": (_interval, False) for k in ("win_rate_a", "lc_win_rate_a", "soft_win_rate_a")},
+    **{k: (_int, False) for k in ("first_wins", "decisive_orders", "longer_wins", "decisive_unequal")},
+}
+RANK: Spec = {
+    "system": (_str, True),
+    "strength": (_num, True),
+    "ci": (_interval, False),
+    "battles": (_int, False),
+}
+VERDICT: Spec = {
+    **{k: (_str, True) for k in ("doc_id", "a", "b")},
+    **{k: (_verdict, True) for k in ("verdict_ab", "verdict_ba")},
+    "outcome": (_outcome, True),
+    **{k: (_int, False) for k in ("length_a", "length_b", "requests")},
+    **{k: (_probs, False) for k in ("p_ab", "p_ba")},
+    **{k: (_str, False) for k in ("answer_ab", "answer_ba")},
+    **{k: (_opt(_str), False) for k in ("error_ab", "error_ba")},
+    **{k: (_opt(_int), False) for k in ("prompt_tokens", "completion_tokens")},
+    "latency": (_opt(_num), False),
+    "cached": (_bool, False),
+}
 DOCUMENT: Spec = {
     "id": (_str, True),
     "title": (_opt(_str), False),
@@ -180,6 +238,10 @@ _SAMPLES: dict[Check, Any] = {
     _obj: {},
     _str_list: [],
     _num_map: {},
+    _interval: [0.1, 0.2],
+    _probs: [0.1, 0.2, 0.7],
+    _verdict: "A",
+    _outcome: "a",
 }
 
 
@@ -254,5 +316,12 @@ def check_results_payload(payload: Any, file: object) -> None:
     problems.rows(payload.get("eval_usage", []), "eval_usage", USAGE)
     if isinstance(payload.get("documents"), list):
         problems.rows(payload["documents"], "documents", DOCUMENT)
+    if "pairwise" in payload and problems.fields(payload["pairwise"], "pairwise", PAIRWISE):
+        block = payload["pairwise"]
+        if isinstance(block.get("judge"), dict):
+            problems.fields(block["judge"], "pairwise.judge", JUDGE)
+        problems.rows(block.get("pairs", []), "pairwise.pairs", PAIR)
+        problems.rows(block.get("ranking", []), "pairwise.ranking", RANK)
+        problems.rows(block.get("verdicts", []), "pairwise.verdicts", VERDICT)
     if problems.items:
         raise InputError(f"{file}: not a valid sumbench results file:", problems.items)

@@ -12,10 +12,11 @@
                      requests, cached}],   # what the evaluation's own model calls cost
      "usage": {"systems": {name: figures}, "evaluation": {metric: figures}},   # derived, per system
      "documents": [{id, title, text, references}],   # only with --embed-documents
-     "documents_ref": {source, fingerprint, documents, text_field, ref_field, id_field, limit}}
+     "documents_ref": {source, fingerprint, documents, text_field, ref_field, id_field, limit},
+     "pairwise": {judge, systems, statistics, pairs, ranking, bias, usage, verdicts}}  # when judged
 
 Version 1 files (no usage columns, evidence or eval_usage) and version 2 files (no gate checks,
-prices or usage figures) still load, with those empty; ``usage`` is recomputed on load. By
+prices, usage figures or ``pairwise``) still load, with those empty; ``usage`` is recomputed on load. By
 default a run stores its documents by reference only, so large runs stay small;
 :func:`resolve_documents` reads them back for a report, checking the fingerprint.
 """
@@ -38,6 +39,7 @@ from benchmark.core.atomic import atomic_write_text
 from benchmark.core.errors import InputError
 from benchmark.core.spreadsheet import FORMULA_STARTS, inert_cell
 from benchmark.results.metadata import RunMetadata
+from benchmark.results.pairwise import Pairwise
 from benchmark.results.usage import json_ready
 
 SCHEMA_NAME = "sumbench-results"
@@ -100,6 +102,7 @@ class Results:
     embed_documents: bool = True
     evidence: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=EVIDENCE_COLUMNS))
     eval_usage: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=USAGE_COLUMNS))
+    pairwise: Pairwise | None = None
     _wide: dict[str, pd.DataFrame] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
@@ -233,6 +236,8 @@ class Results:
         }
         if self.documents_ref:
             payload["documents_ref"] = self.documents_ref
+        if self.pairwise is not None:
+            payload["pairwise"] = self.pairwise.to_dict()
         return json.dumps(payload, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
 
     def scores_csv(self) -> str:
@@ -304,9 +309,11 @@ def load_results(path: str | Path) -> Results:
     metadata = RunMetadata.from_dict(payload.get("metadata", {}))
     documents = [d for d in payload.get("documents", []) if isinstance(d, dict) and "id" in d]
     ref = payload.get("documents_ref")
+    judged = payload.get("pairwise")
     return Results(summaries=summaries, scores=scores, metadata=metadata, documents=documents,
                    documents_ref=ref if isinstance(ref, dict) else None, embed_documents=bool(documents),
-                   evidence=evidence, eval_usage=eval_usage)
+                   evidence=evidence, eval_usage=eval_usage,
+                   pairwise=Pairwise.from_dict(judged) if isinstance(judged, dict) else None)
 
 
 def resolve_documents(results: Results) -> tuple[list[dict[str, Any]], str | None]:
