@@ -155,11 +155,16 @@ class LLMJudge(JudgeBase):
         return WEAK_JUDGE if self.base_url is None and self.model == BUNDLED else None
 
     def cost(self, usage: Usage) -> float | None:
-        """USD for ``usage`` at ``price_in``/``price_out`` per million tokens; None without prices."""
+        """USD for ``usage`` at ``price_in``/``price_out`` per million tokens; None without them
+        (the run's ``--price`` table is then looked up by the model name)."""
         if self.price_in is None and self.price_out is None:
             return None
         return ((usage.prompt_tokens or 0) * (self.price_in or 0.0)
                 + (usage.completion_tokens or 0) * (self.price_out or 0.0)) / 1e6
+
+    def pricing_model(self) -> str | None:
+        """A server's model name (the key of ``--price``); the bundled model costs nothing."""
+        return self.model if self.base_url is not None else None
 
     def backend(self) -> ChatBackend:
         """The server client, or the in-process model."""

@@ -26,6 +26,7 @@ from benchmark.inputs.text import count_words
 from benchmark.pipeline.cache import CachedVerdict, VerdictKey
 from benchmark.pipeline.scoring import RunContext
 from benchmark.results.pairwise import VerdictRow, outcome
+from benchmark.results.prices import Price, price_for
 
 IDENTICAL = "identical summaries: a tie without asking the judge"
 
@@ -138,9 +139,12 @@ def judge_contests(judge_run: JudgeRun, contests: Sequence[Contest], ctx: RunCon
     return rows
 
 
-def usage_totals(judge_run: JudgeRun, rows: Sequence[VerdictRow], started: float) -> dict[str, object]:
+def usage_totals(
+    judge_run: JudgeRun, rows: Sequence[VerdictRow], started: float, prices: Sequence[Price] = ()
+) -> dict[str, object]:
     """What the judging cost: requests sent now and verdicts reused, tokens and seconds of every
-    verdict (as measured when it was made), wall time now, and USD when the judge knows prices."""
+    verdict (as measured when it was made), wall time now, and USD from the judge's own prices
+    or, failing those, the run's price table (``--price``) for the judge's name or model."""
     total = Usage(
         sum(r.prompt_tokens or 0 for r in rows) if any(r.prompt_tokens is not None for r in rows) else None,
         sum(r.completion_tokens or 0 for r in rows) if any(r.completion_tokens is not None for r in rows)
@@ -149,6 +153,9 @@ def usage_totals(judge_run: JudgeRun, rows: Sequence[VerdictRow], started: float
         requests=sum(r.requests for r in rows),
     )
     cost = judge_run.judge.cost(total)
+    price = price_for(prices, [judge_run.name, judge_run.judge.pricing_model()])
+    if cost is None and price is not None:
+        cost = price.cost(total.prompt_tokens or 0, total.completion_tokens or 0)
     return {
         "requests": total.requests,
         "cached_contests": sum(r.cached for r in rows),

@@ -67,8 +67,9 @@ def cost_rows(results: Results) -> list[list[str]]:
 
 
 def eval_cost_rows(results: Results) -> list[list[str]]:
-    """The evaluation's own model calls (judge, claim checks), one row per metric."""
-    return [
+    """The evaluation's own model calls (judge, claim checks), one row per metric, and one for
+    the pairwise judge (its unit: a document-pair judged in both orders)."""
+    rows = [
         [
             metric,
             str(f["summaries"]) + (f" ({f['cached']} cached)" if f["cached"] else ""),
@@ -79,6 +80,28 @@ def eval_cost_rows(results: Results) -> list[list[str]]:
             _money(f["cost"]),
         ]
         for metric, f in results.evaluation_figures().items()
+    ]
+    if results.pairwise is not None:
+        rows.append(_pairwise_row(results))
+    return rows
+
+
+def _pairwise_row(results: Results) -> list[str]:
+    block = results.pairwise
+    assert block is not None
+    usage = block.usage
+    latencies = sorted(v.latency for v in block.verdicts if v.latency is not None)
+    p50 = latencies[len(latencies) // 2] if latencies else None
+    cached = int(usage.get("cached_contests") or 0)
+    prompt, completion = usage.get("prompt_tokens"), usage.get("completion_tokens")
+    return [
+        f"pairwise judge {block.judge.name}",
+        f"{len(block.verdicts)} document-pairs" + (f" ({cached} cached)" if cached else ""),
+        str(usage.get("requests", 0)),
+        "—" if prompt is None else f"{prompt:,}",
+        "—" if completion is None else f"{completion:,}",
+        _num(p50, 2, " s"),
+        _money(usage.get("cost_usd")),
     ]
 
 

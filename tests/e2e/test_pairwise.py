@@ -78,7 +78,7 @@ def test_known_preference_position_bias_ranking_and_cost(
 ) -> None:
     spec = f"llm:base_url={server.base_url},model=pairwise,concurrency=3"
     cache = tmp_path / "cache.sqlite"
-    first = run_judged(eight, tmp_path / "run", cache, spec)
+    first = run_judged(eight, tmp_path / "run", cache, spec, *SYSTEMS, "--price", "pairwise=2/10")
     assert first.returncode == 0, first.stderr
     assert server.count("pairwise") == 48  # 3 pairs x 8 documents x 2 orders
     block = judged(tmp_path / "run")
@@ -94,6 +94,13 @@ def test_known_preference_position_bias_ranking_and_cost(
     assert block["bias"]["length"]["value"] == 1.0  # good is also the longer summary
     assert block["bias"]["inconsistency"]["value"] == pytest.approx(16 / 24)
     assert block["usage"]["requests"] == 48 and block["usage"]["prompt_tokens"] > 0
+    # the evaluation's own cost: the run's price table keyed by the judge's model
+    assert block["usage"]["completion_tokens"] == 96
+    expected = (block["usage"]["prompt_tokens"] * 2 + 96 * 10) / 1e6
+    assert block["usage"]["cost_usd"] == pytest.approx(expected, abs=1e-6)
+    report = (tmp_path / "run" / "report.md").read_text("utf-8")
+    (line,) = [x for x in report.splitlines() if x.startswith("| pairwise judge llm |")]
+    assert "| 24 document-pairs | 48 |" in line and f"${expected:,.4f}" in line
     soft = good["soft_win_rate_a"]
     assert soft == pytest.approx(0.08 + 0.01)  # P(poor better) + P(tie)/2, the same in both orders
     rows = [v for v in block["verdicts"] if (v["a"], v["b"]) == ("poor", "good")]
