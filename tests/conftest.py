@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import io
 import json
@@ -109,7 +110,7 @@ def run_cli(
         stdin = io.TextIOWrapper(io.BytesIO((input_text or "").encode("utf-8")), encoding="utf-8")
         sys.stdin, sys.stdout, sys.stderr = stdin, out, err
         reset_registries()  # as in a new process: no plugin that an earlier test registered
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _console_width(os.environ.get("COLUMNS")):
             main()
     except SystemExit as exc:
         code = exc.code
@@ -127,6 +128,23 @@ def run_cli(
     argv = ["sumbench", *args]
     texts = [raw.getvalue().decode("utf-8", errors="replace") for raw in (raw_out, raw_err)]
     return subprocess.CompletedProcess(argv, code, *texts)
+
+
+@contextlib.contextmanager
+def _console_width(columns: str | None) -> Iterator[None]:
+    """The consoles' width as a new process would read it from ``COLUMNS`` (rich reads it once,
+    when the console is made); put back afterwards."""
+    from benchmark.cli.console import console, err_console
+
+    saved = [c._width for c in (console, err_console)]
+    try:
+        if columns and columns.isdigit():
+            for c in (console, err_console):
+                c.width = int(columns)
+        yield
+    finally:
+        for c, width in zip((console, err_console), saved, strict=True):
+            c._width = width
 
 
 _KEEP_MODULES_UNDER = tuple(
