@@ -46,7 +46,7 @@ from benchmark.models.llm_client import (
 )
 
 TOP_LOGPROBS = 20
-PARSER = "lenient-2"
+PARSER = "lenient-3"
 TRANSPORT = ("concurrency", "timeout", "retries", "api_key_env", "threads", "price_in", "price_out")
 BUNDLED = "smollm2"
 WEAK_JUDGE = (

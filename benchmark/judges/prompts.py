@@ -10,7 +10,8 @@ those blocks and the data notice (it must use ``{summary_a}`` and ``{summary_b}`
 
 A reply is read leniently (:func:`parse_verdict`): ``[[A]]`` anywhere (MT-Bench's form, with
 ``[[C]]`` for a tie), a leading ``A``/``B``/``tie`` (also as ``Summary B``, ``(A)``,
-``Answer: tie``, ``**B**``), or one ``Summary X is better`` phrase. Anything else is a failure
+``Answer: tie``, ``The answer is B``, ``**B**``), or one ``Summary X is better`` phrase. A
+leading letter that names the loser (``A is worse than B``) and anything else is a failure
 with the reply quoted, never a silent tie.
 """
 
@@ -82,6 +83,7 @@ _PREFIX = re.compile(
     r"^(?:(?:my|the|final|best|better|overall)\s+)*"
     r"(?:answer|verdict|winner|choice|judgement|judgment|preference|summary)?\s*(?:is\s*)?[:=\-–]\s*"
     r"|^(?:the\s+)?(?:better|best|preferred|winning)\s+(?:summary|one)\s+is\s+"
+    r"|^(?:my|the)\s+(?:final\s+)?(?:answer|verdict|choice)\s+is\s+"
 )
 _HEAD = re.compile(
     r"(summary\s+|option\s+|output\s+)?[(\[]?(a|b|tie|equal|equally good)\b[)\]]?(.*)", re.DOTALL
@@ -90,6 +92,9 @@ _ARTICLE_WORD = re.compile(r"\s+[a-z]")  # "A summary ..." : the English article
 _VERB = re.compile(r"\s+(?:is|wins|was|because|since|as|has|would|should)\b")
 _BETTER = re.compile(
     r"\bsummary\s+(a|b)\s+(?:is|was)\s+(?:the\s+|clearly\s+|much\s+)?better\b", re.IGNORECASE
+)
+_WORSE = re.compile(  # "A is worse than B": a comparison that names the loser first
+    r"\s+(?:is|was)\s+(?:(?:much|clearly|far|slightly)\s+)?(?:worse|less|weaker|inferior|not)\b|\s+loses\b"
 )
 _MARKUP = re.compile(r"[*_`#>\"']")
 
@@ -114,6 +119,8 @@ def parse_verdict(reply: str) -> str | None:
             return "tie"
         stated = rest_of_reply != text or named is not None
         bare_article = not stated and word == "a" and _ARTICLE_WORD.match(rest) and not _VERB.match(rest)
+        if _WORSE.match(rest):
+            return None  # read as no verdict (asked again), never as the summary it names
         if not bare_article:
             return word.upper()
     better = {m.group(1).upper() for m in _BETTER.finditer(reply)}

@@ -189,8 +189,6 @@ def execute(run_plan: RunPlan, progress: Progress | None = None) -> Results:
         ctx = RunContext(cache, config.batch_size, progress, RunStats())
         results = judge_results(results, run_plan.judge, ctx,
                                 options=StatsOptions(resamples=config.bootstrap, seed=config.seed))
-    for message in ctx.stats.warnings:
-        progress.note(f"warning: {message}")
     timings = {**results.metadata.timings, "pairwise": round(time.perf_counter() - t, 4),
                "total": round(time.perf_counter() - t0, 4)}
     return replace(results, metadata=replace(results.metadata, timings=timings))

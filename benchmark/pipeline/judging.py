@@ -78,7 +78,7 @@ def judge_matchups(
     signature = judge_run.signature
     unique = {_key(m): m for m in matchups}
     same = {k: m for k, m in unique.items() if m.first == m.second}
-    decided = {k: Decided(Judgement("tie", answer=IDENTICAL)) for k in same}
+    decided = {k: Decided(Judgement("tie", (0.0, 0.0, 1.0), answer=IDENTICAL)) for k in same}
     asked = [k for k in unique if k not in same]
     unreadable = ctx.cache.bad_rows
     for key, hit in ctx.cache.get_verdicts(signature, asked).items():
@@ -111,13 +111,13 @@ def judge_contests(judge_run: JudgeRun, contests: Sequence[Contest], ctx: RunCon
     decided = judge_matchups(judge_run, [m for pair in orders for m in pair], ctx)
     failures = []
     rows = []
-    counted: set[VerdictKey] = set()  # a matchup two contests share was asked once
+    counted: set[VerdictKey] = set()  # a matchup two contests share was asked once, costs once
     for contest, (ab, ba) in zip(contests, orders, strict=True):
         first, second = decided[_key(ab)], decided[_key(ba)]
-        fresh = [k for k in (_key(ab), _key(ba))
-                 if not decided[k].cached and k[1] != k[2] and k not in counted]
-        counted.update(fresh)
-        usage = sum((d.judgement.usage for d in (first, second) if d.judgement.usage), Usage(requests=0))
+        new = [k for k in dict.fromkeys((_key(ab), _key(ba))) if k not in counted]
+        counted.update(new)
+        fresh = [k for k in new if not decided[k].cached and k[1] != k[2]]
+        usage = sum((u for k in new if (u := decided[k].judgement.usage)), Usage(requests=0))
         failures += [d.judgement.failure for d in (first, second) if d.judgement.failure]
         rows.append(VerdictRow(
             doc_id=contest.document.id, a=contest.a, b=contest.b,

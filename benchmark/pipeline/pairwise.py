@@ -107,7 +107,10 @@ def judge_results(
         usage=usage_totals(judge_run, rows, started, run_prices(results)),
         verdicts=tuple(rows),
     )
-    warnings = tuple(dict.fromkeys([*results.metadata.warnings, *ctx.stats.warnings]))
+    for message in ctx.stats.warnings:
+        ctx.progress.note(f"warning: {message}")
+    earlier = [w for w in results.metadata.warnings if not w.startswith("pairwise ")]  # judged again now
+    warnings = tuple(dict.fromkeys([*earlier, *ctx.stats.warnings]))
     metadata = dataclasses.replace(results.metadata, warnings=warnings)
     return dataclasses.replace(results, metadata=metadata, pairwise=block)
 
@@ -128,6 +131,8 @@ def pairwise(
     """Judge every pair of a finished run's systems with ``judge`` (a spec such as
     ``llm:base_url=URL,model=NAME``; None: the bundled model) and return its results with
     ``pairwise`` set. ``seed`` and ``bootstrap`` default to the run's."""
+    if (bootstrap is not None and bootstrap < 0) or (seed is not None and seed < 0):
+        raise ConfigError("bootstrap and seed must be non-negative")
     load_plugins(plugins)
     results = run if isinstance(run, Results) else load_results(run)
     judge_run = build_judge(judge)
@@ -136,8 +141,6 @@ def pairwise(
         resamples=results.metadata.bootstrap if bootstrap is None else bootstrap,
         seed=results.metadata.seed if seed is None else seed,
     )
-    if options.resamples < 0 or options.seed < 0:
-        raise ConfigError("bootstrap and seed must be non-negative")
     path = (cache or default_cache_path()) if use_cache else None
     with Cache(path) as store:
         ctx = RunContext(store, batch_size, progress or NullProgress())

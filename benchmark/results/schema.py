@@ -47,7 +47,11 @@ def _num_map(v: Any) -> bool:
 
 
 def _opt(check: Check) -> Check:
-    return lambda v: v is None or check(v)
+    def optional(v: Any) -> bool:
+        return v is None or check(v)
+
+    optional.inner = check  # type: ignore[attr-defined]  # for the message: "null or <inner>"
+    return optional
 
 
 def _interval(v: Any) -> bool:
@@ -195,7 +199,18 @@ PAIR: Spec = {
     **{k: (_int, True) for k in ("n", "a_wins", "b_wins", "ties", "inconsistent", "failed")},
     **{k: (_opt(_num), False) for k in ("win_rate_a", "lc_win_rate_a", "soft_win_rate_a", "sign_p")},
     **{f"{k}_ci": (_interval, False) for k in ("win_rate_a", "lc_win_rate_a", "soft_win_rate_a")},
-    **{k: (_int, False) for k in ("first_wins", "decisive_orders", "longer_wins", "decisive_unequal")},
+    **{k: (_int, True) for k in ("first_wins", "decisive_orders", "longer_wins", "decisive_unequal")},
+}
+SHARE: Spec = {k: (_opt(_num), False) for k in ("value", "low", "high")}
+BIAS: Spec = {
+    **{k: (_opt(_obj), False) for k in ("position", "length", "inconsistency")},
+    **{k: (_int, False) for k in ("first_wins", "decisive_orders", "longer_wins", "decisive_unequal",
+                                  "inconsistent", "judged", "failed")},
+}
+JUDGING_USAGE: Spec = {
+    **{k: (_int, False) for k in ("requests", "cached_contests")},
+    **{k: (_opt(_int), False) for k in ("prompt_tokens", "completion_tokens")},
+    **{k: (_opt(_num), False) for k in ("latency", "seconds", "cost_usd")},
 }
 RANK: Spec = {
     "system": (_str, True),
@@ -207,7 +222,8 @@ VERDICT: Spec = {
     **{k: (_str, True) for k in ("doc_id", "a", "b")},
     **{k: (_verdict, True) for k in ("verdict_ab", "verdict_ba")},
     "outcome": (_outcome, True),
-    **{k: (_int, False) for k in ("length_a", "length_b", "requests")},
+    **{k: (_int, True) for k in ("length_a", "length_b")},
+    "requests": (_int, False),
     **{k: (_probs, False) for k in ("p_ab", "p_ba")},
     **{k: (_str, False) for k in ("answer_ab", "answer_ba")},
     **{k: (_opt(_str), False) for k in ("error_ab", "error_ba")},
@@ -227,6 +243,9 @@ def _describe(check: Check) -> str:
     for known, name in NAMES.items():
         if check is known:
             return name
+    inner = getattr(check, "inner", None)
+    if inner in NAMES:
+        return "null or " + NAMES[inner]
     return "null or " + next((n for k, n in NAMES.items() if check(_SAMPLES[k])), "a value")
 
 
@@ -323,5 +342,12 @@ def check_results_payload(payload: Any, file: object) -> None:
         problems.rows(block.get("pairs", []), "pairwise.pairs", PAIR)
         problems.rows(block.get("ranking", []), "pairwise.ranking", RANK)
         problems.rows(block.get("verdicts", []), "pairwise.verdicts", VERDICT)
+        if isinstance(block.get("usage"), dict):
+            problems.fields(block["usage"], "pairwise.usage", JUDGING_USAGE)
+        bias = block.get("bias")
+        if isinstance(bias, dict) and problems.fields(bias, "pairwise.bias", BIAS):
+            for part in ("position", "length", "inconsistency"):
+                if isinstance(bias.get(part), dict):
+                    problems.fields(bias[part], f"pairwise.bias.{part}", SHARE)
     if problems.items:
         raise InputError(f"{file}: not a valid sumbench results file:", problems.items)

@@ -66,8 +66,11 @@ def signature(options: StatsOptions) -> str:
 
 
 def _ci(values: Sequence[float], options: StatsOptions, *names: str) -> Share:
+    """The mean with its bootstrap CI; no CI (None) from one document or without resamples."""
     if not values:
         return Share(None)
+    if len(values) < 2 or options.resamples < 1:
+        return Share(_num(sum(values) / len(values)))
     interval = bootstrap_ci(values, resamples=options.resamples, level=options.level,
                             rng=generator(options.seed, *names))
     return Share(_num(interval.mean), _num(interval.low), _num(interval.high))

@@ -38,6 +38,8 @@ BASE = "llm:base_url=http://127.0.0.1:9/v1,model=m"
         ("A summary should be short", None), ("A better summary would mention taxes", None),
         ("I cannot say", None), ("", None), ("Both [[A]] and [[B]] are fine", None),
         ("It depends: summary A is better on facts, summary B is better on style.", None), ("1", None),
+        ("The answer is B", "B"), ("My answer is A.", "A"), ("My final verdict is tie", "tie"),
+        ("A is worse than B", None), ("Summary A is less accurate than B.", None), ("B loses.", None),
     ],
 )
 def test_replies_are_read_leniently_and_unreadable_ones_are_none(reply: str, verdict: str | None) -> None:

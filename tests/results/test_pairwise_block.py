@@ -15,6 +15,8 @@ from benchmark.results.table import SUMMARY_COLUMNS, Results, load_results
 from benchmark.stats.pairwise import signature, summarize
 from benchmark.stats.resampling import StatsOptions
 
+DELETE = object()  # the field removed instead of damaged
+
 
 def judged_results() -> Results:
     second = ["B" if i % 3 else "A" for i in range(6)]  # documents 0 and 3: inconsistent
@@ -56,6 +58,11 @@ def test_pairwise_round_trips_through_results_json(tmp_path: Path) -> None:
         (("pairwise", "verdicts", 0, "outcome"), "won", "pairwise.verdicts[0].outcome must be one of a, b"),
         (("pairwise", "ranking", 0, "strength"), None, "pairwise.ranking[0].strength must be a finite"),
         (("pairwise", "verdicts", 0, "p_ab"), [1, 2], "pairwise.verdicts[0].p_ab must be null or a list"),
+        (("pairwise", "usage", "cost_usd"), "x", "pairwise.usage.cost_usd must be null or a finite number"),
+        (("pairwise", "bias", "position", "value"), "x", "pairwise.bias.position.value must be null or a"),
+        (("pairwise", "bias", "judged"), 1.5, "pairwise.bias.judged must be an integer"),
+        (("pairwise", "verdicts", 2, "length_a"), DELETE, "pairwise.verdicts[2].length_a is missing"),
+        (("pairwise", "pairs", 0, "first_wins"), DELETE, "pairwise.pairs[0].first_wins is missing"),
     ],
 )
 def test_a_damaged_pairwise_block_is_an_input_error_naming_the_field(
@@ -65,7 +72,10 @@ def test_a_damaged_pairwise_block_is_an_input_error_naming_the_field(
     target = data
     for key in path[:-1]:
         target = target[key]  # type: ignore[index]
-    target[path[-1]] = value  # type: ignore[index]
+    if value is DELETE:
+        del target[path[-1]]  # type: ignore[arg-type]
+    else:
+        target[path[-1]] = value  # type: ignore[index]
     (tmp_path / "results.json").write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(InputError, match="not a valid sumbench results file") as caught:
         load_results(tmp_path)
@@ -82,3 +92,14 @@ def test_version_2_files_still_load(tmp_path: Path) -> None:
     (tmp_path / "results.json").write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(InputError, match="reads 1, 2, 3"):
         load_results(tmp_path)
+
+
+def test_one_document_gives_rates_without_a_ci() -> None:
+    """One document cannot be resampled: the win rate stands alone, its CI is null."""
+    row = VerdictRow("d0", "x", "y", "A", "A", outcome("A", "A"), 10, 12,
+                     p_ab=(0.7, 0.2, 0.1), p_ba=(0.3, 0.6, 0.1))
+    (pair,), _, _ = summarize([row], ["x", "y"], StatsOptions(resamples=100, seed=0))
+    assert pair.win_rate_a.value == 0.5 and (pair.win_rate_a.low, pair.win_rate_a.high) == (None, None)
+    assert pair.soft_win_rate_a.value is not None and pair.soft_win_rate_a.low is None
+    (pair,), _, _ = summarize([row, row], ["x", "y"], StatsOptions(resamples=0, seed=0))
+    assert pair.win_rate_a.value == 0.5 and pair.win_rate_a.low is None
