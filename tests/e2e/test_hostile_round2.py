@@ -538,6 +538,7 @@ def test_sigterm_mid_run_exits_143_without_workers_and_keeps_the_cache(tmp_path:
     assert 4 <= before <= _summaries_cached(cache) < 32  # every finished summary kept
 
 
+@pytest.mark.heavy
 @pytest.mark.skipif(importlib.util.find_spec("ray") is None, reason="ray is not installed (the ray extra)")
 def test_system_exit_in_ray_tasks_and_actors_is_a_recorded_failure(tmp_path: Path) -> None:
     """Summaries go out as Ray tasks (a parallel-safe plugin), scores to Ray actors (not parallel-safe)."""

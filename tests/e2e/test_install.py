@@ -81,6 +81,7 @@ def _run(cmd: list[str], cwd: Path, env: dict[str, str], timeout: float = 600) -
     return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
 
 
+@pytest.mark.heavy
 @pytest.mark.slow
 def test_wheel_in_a_fresh_venv_without_extras(tmp_path: Path) -> None:
     """Build the wheel, install it with its base dependencies only, run from an empty directory."""

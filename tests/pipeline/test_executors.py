@@ -97,6 +97,7 @@ def test_bad_executor_settings_are_config_errors() -> None:
 
 @pytest.mark.skipif(importlib.util.find_spec("ray") is None,
                     reason="ray is not installed (bash scripts/setup.sh --dev installs the ray extra)")
+@pytest.mark.heavy
 def test_ray_executor_on_a_local_instance_matches_local(cnndm_small: Path, tmp_path: Path) -> None:
     plugin = tmp_path / "last_plugin.py"
     plugin.write_text(PLUGIN, encoding="utf-8")
@@ -116,6 +117,7 @@ def test_ray_executor_on_a_local_instance_matches_local(cnndm_small: Path, tmp_p
 @pytest.mark.slow
 @pytest.mark.skipif(importlib.util.find_spec("ray") is None,
                     reason="ray is not installed (bash scripts/setup.sh --dev installs the ray extra)")
+@pytest.mark.heavy
 def test_bertscore_on_two_ray_actors_matches_local_and_loads_the_model_once_per_actor(
     cnndm_small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -76,6 +76,7 @@ def _big_run(shared: Path, tmp: Path) -> tuple[Path, str]:
     return run, records[-1]["id"]
 
 
+@pytest.mark.heavy
 @pytest.mark.slow
 def test_ten_thousand_documents(shared_data: Path, tmp_path: Path, browser: DevTools) -> None:  # noqa: F811
     """Size of report.html and time to first paint at 10,000 documents; every document reachable."""
