@@ -231,6 +231,7 @@ def smollm2_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaSe
         yield s
 
 
+@pytest.mark.llama
 @pytest.mark.slow
 def test_the_bundled_model_judges_through_llama_cpp_server(
     smollm2_server: LlamaServer, tmp_path: Path

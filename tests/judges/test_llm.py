@@ -113,6 +113,7 @@ def test_options_reach_the_request_and_the_signature(tmp_path: Path) -> None:
     assert b.cost(usage) is None  # type: ignore[attr-defined]
 
 
+@pytest.mark.llama
 def test_the_bundled_judge_says_it_is_weak() -> None:
     pytest.importorskip("llama_cpp")
     run = build_judge(None)

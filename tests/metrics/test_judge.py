@@ -137,6 +137,7 @@ def _judged(values: dict[tuple[str, str], float | None]) -> list[float | None]:
     return [v for (_, m), v in values.items() if m == "judge_consistency"]
 
 
+@pytest.mark.llama
 @pytest.mark.slow
 def test_judge_through_llama_cpp_server_end_to_end(smollm2_server: LlamaServer, tmp_path: Path) -> None:
     spec = f"judge:base_url={smollm2_server.base_url},model=smollm2,concurrency=2"
@@ -166,6 +167,7 @@ def test_judge_through_llama_cpp_server_end_to_end(smollm2_server: LlamaServer, 
     )
 
 
+@pytest.mark.llama
 @pytest.mark.slow
 def test_judge_with_the_bundled_model_in_process(tmp_path: Path) -> None:
     pytest.importorskip("llama_cpp")

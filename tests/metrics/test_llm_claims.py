@@ -118,6 +118,7 @@ def smollm2_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaSe
         yield s
 
 
+@pytest.mark.llama
 @pytest.mark.slow
 def test_claims_through_llama_cpp_server_end_to_end(smollm2_server: LlamaServer, tmp_path: Path) -> None:
     spec = f"claims:base_url={smollm2_server.base_url},model=smollm2,max_claims=4,concurrency=1"

@@ -141,6 +141,7 @@ def smollm2_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaSe
         yield s
 
 
+@pytest.mark.llama
 @pytest.mark.slow
 def test_llama_cpp_server_summarizes_and_rerun_is_free(smollm2_server: LlamaServer, tmp_path: Path) -> None:
     spec = f"api:base_url={smollm2_server.base_url},model=smollm2,concurrency=2,max_tokens=60,name=smol"
