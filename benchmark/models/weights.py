@@ -29,6 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
+from benchmark.core.atomic import atomic_write_text
 from benchmark.core.errors import ModelUnavailableError
 from benchmark.core.hashing import file_hash
 
@@ -78,7 +79,7 @@ class ResolvedModel:
 
     def identity(self) -> str:
         """A hash of the weight files (names and bytes): changes whenever the model does."""
-        parts = [[str(p.relative_to(self.directory)), file_hash(p, 64)] for p in self.weight_files()]
+        parts = [[str(p.relative_to(self.directory)), weights_file_hash(p)] for p in self.weight_files()]
         return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:16]
 
 
@@ -280,13 +281,45 @@ def model_files(directory: Path) -> list[Path]:
     )
 
 
+MEMO_MIN_BYTES = 1 << 20  # smaller files are hashed afresh: it costs less than the lookup
+
+
+def weights_file_hash(path: Path) -> str:
+    """The SHA-256 of a weights file, memoised on disk (``hashes.json`` in the model cache) by
+    its resolved path, size, modification time and inode, so a rerun does not read hundreds of
+    megabytes again; a file written anew (pip, a download, a conversion) gets a new entry."""
+    stat = path.stat()
+    if stat.st_size < MEMO_MIN_BYTES:
+        return file_hash(path, 64)
+    key = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{stat.st_ino}"
+    memo_file = model_cache_root() / "hashes.json"
+    try:
+        memo = json.loads(memo_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        memo = {}
+    if not isinstance(memo, dict):
+        memo = {}
+    digest = memo.get(key)
+    if isinstance(digest, str) and len(digest) == 64:
+        return digest
+    digest = file_hash(path, 64)
+    memo = {k: v for k, v in memo.items() if not k.startswith(f"{path.resolve()}|")}  # drop stale
+    memo[key] = digest
+    try:
+        memo_file.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(memo_file, json.dumps(memo, indent=0, sort_keys=True))
+    except OSError:
+        pass  # a read-only cache: hash again next time
+    return digest
+
+
 def directory_hash(directory: Path, length: int = 12) -> str:
     """A hash of the names and bytes of every file of a model directory that changes its output
     (documentation and dot-files left out)."""
     files = model_files(directory)
     if not files:
         raise ModelUnavailableError(f"model directory {directory} holds no files")
-    parts = [[str(p.relative_to(directory)), file_hash(p, 64)] for p in files]
+    parts = [[str(p.relative_to(directory)), weights_file_hash(p)] for p in files]
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:length]
 
 
