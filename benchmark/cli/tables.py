@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import TYPE_CHECKING
 
 from rich.console import Group
@@ -111,12 +112,33 @@ def cost_table(results: Results) -> Table | None:
     rows = cost_rows(results)
     if not rows:
         return None
-    table = Table(title="cost and speed", padding=(0, 1))
+    from rich import box
+
+    table = Table(title="cost and speed", padding=(0, 1), box=box.SIMPLE_HEAD, show_edge=False,
+                  pad_edge=False)
     for name in HEADER:
-        table.add_column(name, justify="left" if name == "system" else "right", overflow="fold")
+        short = TERMINAL_HEADER.get(name, name).replace(" ", "\n")
+        if name == "system":
+            table.add_column(short, overflow="fold")
+        else:  # numbers stay whole; the headers fold onto two lines
+            table.add_column(short, justify="right", no_wrap=True)
     for row in rows:
-        table.add_row(*(Text(printable(cell)) for cell in row))
+        table.add_row(*(Text(printable(_two_lines(cell))) for cell in row))
     return table
+
+
+TERMINAL_HEADER = {
+    "summaries": "n", "prompt tokens": "prompt tok", "completion tokens": "compl tok",
+    "latency p50": "p50 s", "latency p95": "p95 s", "truncated": "trunc", "per minute": "per min",
+    "per 1,000": "per 1k",
+}
+
+
+def _two_lines(cell: str) -> str:
+    """A cell short enough for 80 columns: ``5,396 (674/summary)`` as its total (the reports
+    keep the mean), ``21.27 s`` without its unit (in the header), ``8 (100%)`` on two lines."""
+    cell = re.sub(r" \([\d,.]+/summary\)", "", cell.removesuffix(" s"))
+    return cell.replace(" (", "\n(")
 
 
 def print_outcome(outcome: RunOutcome) -> None:

@@ -64,7 +64,10 @@ def test_token_totals_equal_the_servers_and_survive_a_cached_rerun(
     report = (tmp_path / "b" / "report.md").read_text()
     assert "## Cost and speed" in report and "latency p50" in report and "latency p95" in report
     assert f"{prompt:,} (" in report and f"${cost:,.4f}" in report
-    assert "cost and speed" in again.stdout  # the terminal shows it too
+    assert "cost and speed" in again.stdout  # the terminal shows it too, in 80 columns (a CI log)
+    table = again.stdout[again.stdout.index("cost and speed"):].split("\nwrote ")[0]
+    assert f"{prompt:,}" in table and f"${cost:,.4f}" in table
+    assert max(len(line.rstrip()) for line in table.splitlines()) <= 80
 
 
 def test_gates_on_cost_truncation_and_latency(tiny_set: Path, tmp_path: Path, server: ScriptedServer) -> None:
