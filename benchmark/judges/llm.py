@@ -23,12 +23,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import closing
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, ClassVar
 
 from benchmark.components.base import JudgeBase, Judgement, Matchup, Usage
-from benchmark.core.errors import ConfigError
 from benchmark.core.safe_text import printable
 from benchmark.inputs.documents import Document
 from benchmark.inputs.text import split_sentences
@@ -42,6 +40,8 @@ from benchmark.models.llm_client import (
     api_key,
     complete_all,
     local_backend,
+    local_gguf,
+    model_source,
     normalise_base_url,
 )
 
@@ -117,25 +117,9 @@ class LLMJudge(JudgeBase):
             raise ValueError(f"cannot read template {path}: {exc}") from None
         return prompts.check_template(text, str(path))
 
-    def _local_model(self) -> Any:
-        from benchmark.models.weights import resolve_model
-
-        resolved = resolve_model(self.model)
-        if resolved.gguf_path is None:
-            raise ConfigError(
-                f"judge llm without base_url runs a GGUF model through llama.cpp; {self.model!r} is not "
-                "one (use model=smollm2, a .gguf file, or base_url=... for a server)"
-            )
-        return resolved
 
     def signature_fields(self) -> list[tuple[str, Any]]:
-        if self.base_url is not None:
-            source = [("server", self.base_url), ("model", self.model)]
-        else:
-            source = [
-                ("model", f"{self.model}@{self._local_model().identity()}"),
-                ("llama-cpp-python", _package_version("llama-cpp-python")),
-            ]
+        source = model_source(self.base_url, self.model, "judge llm")
         return [
             ("judge", self.name),
             ("impl", f"sumbench-judge-llm-{self.version}"),
@@ -171,7 +155,7 @@ class LLMJudge(JudgeBase):
         if self.base_url is not None:
             key = api_key(self.api_key_env)
             return OpenAIChat(self.base_url, self.model, key, self.timeout, self.retries)
-        return local_backend(str(self._local_model().gguf_path), self.threads, self.logprobs)
+        return local_backend(str(local_gguf(self.model, "judge llm").gguf_path), self.threads, self.logprobs)
 
     def request(self, matchup: Matchup) -> ChatRequest:
         """The chat request that shows ``matchup.first`` as A and ``matchup.second`` as B."""
@@ -221,9 +205,3 @@ def article_excerpt(document: Document, max_words: int) -> str:
         count += n
     return " ".join(kept) + " [...]"
 
-
-def _package_version(name: str) -> str:
-    try:
-        return version(name)
-    except PackageNotFoundError:
-        return "absent"

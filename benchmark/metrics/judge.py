@@ -24,11 +24,9 @@ import warnings
 from collections.abc import Sequence
 from contextlib import closing
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any, ClassVar
 
 from benchmark.components.base import MetricBase, MetricWarning, Scores
-from benchmark.core.errors import ConfigError
 from benchmark.inputs.documents import Document
 from benchmark.metrics import judge_prompts
 from benchmark.models.llm_client import (
@@ -40,6 +38,8 @@ from benchmark.models.llm_client import (
     api_key,
     complete_all,
     local_backend,
+    local_gguf,
+    model_source,
     normalise_base_url,
 )
 
@@ -140,26 +140,9 @@ class Judge(MetricBase):
     def display_scale(self, column: str) -> float:
         return 1.0
 
-    def _local_model(self) -> Any:
-        from benchmark.models.weights import resolve_model
-
-        resolved = resolve_model(self.model)
-        if resolved.gguf_path is None:
-            raise ConfigError(
-                f"judge without base_url runs a GGUF model through llama.cpp; {self.model!r} is not one "
-                "(use model=smollm2, a .gguf file, or base_url=... for a server)"
-            )
-        return resolved
 
     def signature_fields(self) -> list[tuple[str, Any]]:
-        if self.base_url is not None:
-            source = [("server", self.base_url), ("model", self.model)]
-        else:
-            resolved = self._local_model()
-            source = [
-                ("model", f"{self.model}@{resolved.identity()}"),
-                ("llama-cpp-python", _package_version("llama-cpp-python")),
-            ]
+        source = model_source(self.base_url, self.model, "judge")
         return [
             ("metric", self.name),
             ("impl", f"sumbench-judge-{self.version}"),
@@ -178,7 +161,7 @@ class Judge(MetricBase):
             return OpenAIChat(
                 self.base_url, self.model, api_key(self.api_key_env), self.timeout, self.retries
             )
-        return local_backend(str(self._local_model().gguf_path), self.threads)
+        return local_backend(str(local_gguf(self.model, "judge").gguf_path), self.threads)
 
     def request(self, aspect: str, candidate: str, document: Document) -> ChatRequest:
         """The chat request that rates ``candidate`` for ``aspect``."""
@@ -213,9 +196,3 @@ class Judge(MetricBase):
             )
         return out
 
-
-def _package_version(name: str) -> str:
-    try:
-        return version(name)
-    except PackageNotFoundError:
-        return "absent"

@@ -349,3 +349,38 @@ def token_counter(name: str) -> Any:
         except Exception as exc:
             raise ConfigError(f"tokenizer={name}: cannot load it offline to count tokens ({exc})") from None
     return _TOKENIZERS[name]
+
+
+def local_gguf(model: str, who: str) -> Any:
+    """The resolved GGUF model that ``who`` (``"judge"``) runs in-process through llama.cpp;
+    ConfigError when ``model`` names no GGUF file."""
+    from benchmark.models.weights import resolve_model
+
+    resolved = resolve_model(model)
+    if resolved.gguf_path is None:
+        raise ConfigError(
+            f"{who} without base_url runs a GGUF model through llama.cpp; {model!r} is not one "
+            "(use model=smollm2, a .gguf file, or base_url=... for a server)"
+        )
+    return resolved
+
+
+def model_source(base_url: str | None, model: str, who: str) -> list[tuple[str, Any]]:
+    """Signature fields naming where an LLM runs: a server (its URL and model name) or the
+    local GGUF (its weights' identity and llama-cpp-python's version)."""
+    if base_url is not None:
+        return [("server", base_url), ("model", model)]
+    return [
+        ("model", f"{model}@{local_gguf(model, who).identity()}"),
+        ("llama-cpp-python", package_version("llama-cpp-python")),
+    ]
+
+
+def package_version(name: str) -> str:
+    """An installed distribution's version, or ``absent``."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "absent"
