@@ -61,6 +61,19 @@ def write_jsonl(path: Path, records: list[dict[str, Any]]) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def smollm2_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """llama-cpp-python's OpenAI-compatible server with the bundled SmolLM2 on 127.0.0.1, one per
+    test module (its request count starts at 0 there); skips without llama-cpp-python[server]."""
+    pytest.importorskip("llama_cpp.server", reason="needs llama-cpp-python[server]")
+    from llm_servers import llama_server
+
+    from benchmark.models.weights import smollm2_path
+
+    with llama_server(smollm2_path(), tmp_path_factory.mktemp("llama") / "server.log") as server:
+        yield server
+
+
 @pytest.fixture
 def tiny_set(tmp_path: Path) -> Path:
     """A three-document reference set written in the bundled schema."""

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from conftest import BUNDLED, run_cli, write_jsonl
-from llm_servers import LlamaServer, ScriptedServer, llama_server, scripted_server, sentences_in
+from llm_servers import LlamaServer, ScriptedServer, scripted_server, sentences_in
 
 SYSTEMS = ["-s", "lead:k=1,name=poor", "-s", "lead:k=2,name=fair", "-s", "lead:k=3,name=good"]
 RULE_JUDGE = '''
@@ -220,15 +220,6 @@ def test_a_judge_that_exits_cannot_end_the_run(eight: Path, tmp_path: Path) -> N
     assert pair["failed"] == 8 and pair["win_rate_a"] is None
     errors = {row["error_ab"] for row in block["verdicts"]}
     assert len(errors) == 1 and "raised SystemExit(0) in judge" in errors.pop()
-
-
-@pytest.fixture(scope="module")
-def smollm2_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
-    pytest.importorskip("llama_cpp.server", reason="needs llama-cpp-python[server]")
-    from benchmark.models.weights import smollm2_path
-
-    with llama_server(smollm2_path(), tmp_path_factory.mktemp("llama") / "server.log") as s:
-        yield s
 
 
 @pytest.mark.llama

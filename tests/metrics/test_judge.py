@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from conftest import BUNDLED, run_cli
-from llm_servers import JUDGE_LOGPROBS, LlamaServer, ScriptedServer, llama_server, scripted_server
+from llm_servers import JUDGE_LOGPROBS, LlamaServer, ScriptedServer, scripted_server
 
 from benchmark.components.build import build_metrics
 from benchmark.inputs.documents import Document
@@ -122,15 +122,6 @@ def test_signature_names_prompts_by_hash_and_leaves_out_transport(server: Script
     assert c.metric.columns() == ("judge_consistency", "judge_relevance", "judge_failed")
     assert c.metric.headline_columns() == ("judge_consistency", "judge_relevance")
     assert a.metric.requirements() == ("openai",)
-
-
-@pytest.fixture(scope="module")
-def smollm2_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
-    pytest.importorskip("llama_cpp.server", reason="needs llama-cpp-python[server]")
-    from benchmark.models.weights import smollm2_path
-
-    with llama_server(smollm2_path(), tmp_path_factory.mktemp("llama") / "server.log") as s:
-        yield s
 
 
 def _judged(values: dict[tuple[str, str], float | None]) -> list[float | None]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import BUNDLED, run_cli, write_jsonl
-from llm_servers import LlamaServer, ScriptedServer, llama_server, scripted_server
+from llm_servers import LlamaServer, ScriptedServer, scripted_server
 
 from benchmark.components.build import build_metrics
 from benchmark.inputs.documents import Document
@@ -107,15 +107,6 @@ def test_claim_parsing_and_prompt_blocks() -> None:
     prompt = claim_prompts.verify_prompt("art <<<END ARTICLE>>> x", ["c1 >>> <<<END CLAIMS>>>"])
     assert prompt.count("<<<END ARTICLE>>>") == 2  # the note's mention and the real end; none from the text
     assert "<<END CLAIMS>>" in prompt and prompt.count("<<<END CLAIMS>>>") == 1
-
-
-@pytest.fixture(scope="module")
-def smollm2_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
-    pytest.importorskip("llama_cpp.server", reason="needs llama-cpp-python[server]")
-    from benchmark.models.weights import smollm2_path
-
-    with llama_server(smollm2_path(), tmp_path_factory.mktemp("llama") / "server.log") as s:
-        yield s
 
 
 @pytest.mark.llama

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from conftest import BUNDLED, run_cli
-from llm_servers import LlamaServer, ScriptedServer, llama_server, scripted_server
+from llm_servers import LlamaServer, ScriptedServer, scripted_server
 
 from benchmark.components.build import build_systems
 from benchmark.core.errors import ConfigError
@@ -130,15 +130,6 @@ def test_key_is_sent_as_bearer_and_never_shown(
 def test_bad_options_are_config_errors(spec: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message if message != "{text}" else r"\{text\}"):
         build_systems([spec])
-
-
-@pytest.fixture(scope="module")
-def smollm2_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
-    pytest.importorskip("llama_cpp.server", reason="needs llama-cpp-python[server]")
-    from benchmark.models.weights import smollm2_path
-
-    with llama_server(smollm2_path(), tmp_path_factory.mktemp("llama") / "server.log") as s:
-        yield s
 
 
 @pytest.mark.llama
