@@ -65,31 +65,25 @@ def pairwise(
 
     Example: sumbench pairwise reports/run1/results.json --systems lead,textrank
     """
-    from benchmark.core.errors import ConfigError
-    from benchmark.pipeline.pairwise import pairwise as judge_run
-    from benchmark.reports import check_formats, write_reports
+    from benchmark.jobs.pairwise import pairwise_job
     from benchmark.reports.terminal import pairwise_tables
 
-    specs = report_format or ["json,md,html"]
-    formats = tuple(f.strip() for spec in specs for f in spec.split(",") if f.strip())
-    check_formats(formats)
-    if batch_size < 1:
-        raise ConfigError(f"--batch-size must be at least 1, got {batch_size}")
     with RichProgress() as progress:
-        results = judge_run(
+        outcome = pairwise_job(
             run,
             judge,
-            systems=systems.split(",") if systems else None,
+            systems=systems,
+            output=output,
+            formats=tuple(report_format or ()),
+            plugins=tuple(plugin or ()),
             cache=cache,
             use_cache=not no_cache,
-            plugins=tuple(plugin or ()),
+            batch_size=batch_size,
             seed=seed,
             bootstrap=bootstrap,
-            batch_size=batch_size,
             progress=progress,
         )
-    assert results.pairwise is not None  # set by pairwise()
-    console.print(pairwise_tables(results.pairwise))
-    target = output or (run if run.is_dir() else run.parent)
-    for kind, path in write_reports(results, target, formats).items():
+    assert outcome.results.pairwise is not None  # set by the judging
+    console.print(pairwise_tables(outcome.results.pairwise))
+    for kind, path in outcome.written.items():
         say(f"wrote {kind:<4} {path}")

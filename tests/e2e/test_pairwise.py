@@ -184,6 +184,11 @@ def test_bad_specs_and_systems_exit_2_before_any_request(
     assert unknown.returncode == 2 and "'nobody'" in unknown.stderr and "poor, fair, good" in unknown.stderr
     bad_judge = run_cli("pairwise", str(tmp_path / "plain"), "--judge", "lmm")
     assert bad_judge.returncode == 2 and "did you mean 'llm'" in bad_judge.stderr
+    plain = str(tmp_path / "plain")
+    bad_format = run_cli("pairwise", plain, "--judge", spec, "--format", "json,docx")
+    assert bad_format.returncode == 2 and "unknown report format(s) ['docx']" in bad_format.stderr
+    no_batch = run_cli("pairwise", plain, "--judge", spec, "--batch-size", "0")
+    assert no_batch.returncode == 2 and "--batch-size must be at least 1" in no_batch.stderr
     assert server.count() == 0
 
 
