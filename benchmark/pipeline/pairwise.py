@@ -25,7 +25,6 @@ from benchmark.pipeline.cache import Cache, default_cache_path
 from benchmark.pipeline.judging import Contest, judge_contests, usage_totals
 from benchmark.pipeline.scoring import RunContext
 from benchmark.results.pairwise import JudgeInfo, Pairwise
-from benchmark.results.prices import Price, parse_price
 from benchmark.results.table import Results, load_results, resolve_documents
 from benchmark.stats import pairwise as pairwise_stats
 from benchmark.stats.resampling import StatsOptions
@@ -73,11 +72,6 @@ def contests(results: Results, documents: dict[str, Document], systems: Sequence
     return out
 
 
-def run_prices(results: Results) -> list[Price]:
-    """The run's price table (``--price``, ``[prices]``), as recorded in its config."""
-    return [parse_price(str(t)) for t in results.metadata.config.get("prices") or ()]
-
-
 def judge_results(
     results: Results,
     judge_run: JudgeRun,
@@ -104,7 +98,7 @@ def judge_results(
         pairs=tuple(pairs),
         ranking=tuple(ranking),
         bias=bias,
-        usage=usage_totals(judge_run, rows, started, run_prices(results)),
+        usage=usage_totals(judge_run, rows, started, results.prices()),
         verdicts=tuple(rows),
     )
     for message in ctx.stats.warnings:

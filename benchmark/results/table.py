@@ -40,6 +40,7 @@ from benchmark.core.errors import InputError
 from benchmark.core.spreadsheet import FORMULA_STARTS, inert_cell
 from benchmark.results.metadata import RunMetadata
 from benchmark.results.pairwise import Pairwise
+from benchmark.results.prices import Price, parse_price
 from benchmark.results.usage import json_ready
 
 SCHEMA_NAME = "sumbench-results"
@@ -130,23 +131,25 @@ class Results:
         return cls(frame, scores_frame, metadata, documents, documents_ref, embed_documents,
                    evidence_frame, usage_frame)
 
+    def prices(self) -> list[Price]:
+        """The run's price table (``--price``, ``[prices]``), as recorded in its config."""
+        return [parse_price(str(t)) for t in self.metadata.config.get("prices") or ()]
+
     def system_figures(self) -> dict[str, dict[str, Any]]:
         """Per system: tokens, latency p50/p95, truncation, throughput and cost (with the run's
         prices); see :mod:`benchmark.results.usage`."""
-        from benchmark.results.prices import parse_price
         from benchmark.results.usage import system_figures
 
-        prices = [parse_price(str(t)) for t in self.metadata.config.get("prices") or ()]
+        prices = self.prices()
         models = {s.name: s.model for s in self.metadata.systems}
         in_flight = {s.name: s.in_flight for s in self.metadata.systems}
         return system_figures(self.summaries, self.systems, prices, models, in_flight)
 
     def evaluation_figures(self) -> dict[str, dict[str, Any]]:
         """What the evaluation's own model calls cost (the judge, claim checks), per metric."""
-        from benchmark.results.prices import parse_price
         from benchmark.results.usage import evaluation_figures
 
-        prices = [parse_price(str(t)) for t in self.metadata.config.get("prices") or ()]
+        prices = self.prices()
         models = {m.name: m.model for m in self.metadata.metrics}
         return evaluation_figures(self.eval_usage, prices, models)
 
