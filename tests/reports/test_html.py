@@ -41,9 +41,10 @@ CHROMIUM_FLAGS = [
 ]
 
 
-def _articles() -> list[dict[str, Any]]:
+def ferry_articles(n: int = 6) -> list[dict[str, Any]]:
+    """``n`` short news articles about ferry routes, each with one reference summary."""
     docs = []
-    for i in range(6):
+    for i in range(n):
         text = (
             f"The harbour council of Vell approved {i + 3} new ferry routes on Monday. "
             f"Officials said the routes would open in spring and cost {i + 2} million crowns. "
@@ -58,6 +59,11 @@ def _articles() -> list[dict[str, Any]]:
                 "references": [f"Vell approved {i + 3} new ferry routes that open in spring."],
             }
         )
+    return docs
+
+
+def _articles() -> list[dict[str, Any]]:
+    docs = ferry_articles()
     docs[0]["text"] = f"Attack text {XSS_ALERT} here. {XSS_TITLE} Then {XSS_IMG} more. " + docs[0]["text"]
     docs[0]["title"] = f"Title {XSS_ALERT}"
     docs[0]["references"] = [f"Reference with {XSS_TITLE} inside.", docs[0]["references"][0]]

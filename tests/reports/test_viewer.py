@@ -24,7 +24,7 @@ from benchmark.reports.support import Article, grams
 from benchmark.reports.viewer import ARTICLE_BUDGET, hundredths, script_json, viewer_payload
 from benchmark.results.table import load_results, resolve_documents
 from tests.conftest import run_cli, write_jsonl
-from tests.reports.test_html import DevTools, _errors, browser  # noqa: F401  (fixture)
+from tests.reports.test_html import DevTools, _errors, browser, ferry_articles  # noqa: F401  (fixture)
 
 HOSTILE_ID = 'doc<img src=x onerror="window.__id=1">'
 HOSTILE_SYSTEM = "</script><script>window.__sys=1</script>"
@@ -60,16 +60,7 @@ CLAIMS = {
 
 
 def _articles() -> list[dict[str, Any]]:
-    docs = []
-    for i in range(6):
-        text = (
-            f"The harbour council of Vell approved {i + 3} new ferry routes on Monday. "
-            f"Officials said the routes would open in spring and cost {i + 2} million crowns. "
-            "Critics warned that fares could rise for island residents. "
-            "The vote followed a year of public hearings in three towns."
-        )
-        docs.append({"id": f"doc-{i}", "title": f"Ferries {i}", "text": text,
-                     "references": [f"Vell approved {i + 3} new ferry routes that open in spring."]})
+    docs = ferry_articles()
     attack = f"Attack text {HOSTILE} here. "
     docs[0] |= {"id": HOSTILE_ID, "title": f"Title {HOSTILE}", "text": attack + docs[0]["text"]}
     docs[1]["text"] = FLAGGED_TEXT
